@@ -1,0 +1,74 @@
+"""The one place that decides who may do what. Views, API, CLI and jobs ask here, never on their own.
+
+Rules, in words:
+- the secretariat administers everything; leaders read everything and change nothing;
+- an agency reporter enters data and progress for their own agency only; an agency approver also
+  approves for their own agency; neither sees another agency's protected data;
+- the anonymous public reads published open data only.
+Each check has the name of the operation it guards.
+"""
+
+from django.db.models import QuerySet
+
+from dxmonitor.accounts.models import AGENCY_ROLES, Role
+
+
+def is_secretariat(user) -> bool:
+    return bool(
+        user.is_authenticated and user.is_active and (user.role == Role.SECRETARIAT or user.is_superuser)
+    )
+
+
+def sees_everything(user) -> bool:
+    """Secretariat and leaders read every agency's data."""
+    return is_secretariat(user) or bool(user.is_authenticated and user.is_active and user.role == Role.LEADER)
+
+
+def belongs_to(user, agency) -> bool:
+    """The user acts for this agency (reporter or approver of it)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role in AGENCY_ROLES
+        and agency is not None
+        and user.agency_id == agency.pk
+    )
+
+
+def view_registry(user) -> bool:
+    """Agency names, kinds and successions: reference data for every signed-in user."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def view_agency_data(user, agency) -> bool:
+    """An agency's protected data: its people, tasks, values and scorecard edits."""
+    return sees_everything(user) or belongs_to(user, agency)
+
+
+def report_for_agency(user, agency) -> bool:
+    """Enter values or progress on behalf of an agency."""
+    return is_secretariat(user) or belongs_to(user, agency)
+
+
+def approve_for_agency(user, agency) -> bool:
+    """Approve or return an agency's submitted values."""
+    return is_secretariat(user) or (belongs_to(user, agency) and user.role == Role.APPROVER)
+
+
+def administer(user) -> bool:
+    """The Django admin, loading notices, publishing, managing accounts."""
+    return is_secretariat(user)
+
+
+def manage_token(user, token) -> bool:
+    """A person manages their own API tokens; the secretariat may revoke anyone's."""
+    return is_secretariat(user) or bool(user.is_authenticated and token.user_id == user.pk)
+
+
+def scope_by_agency(user, queryset: QuerySet, field: str = "agency") -> QuerySet:
+    """Rows of a queryset the user may read, by the agency the rows belong to."""
+    if sees_everything(user):
+        return queryset
+    if user.is_authenticated and user.role in AGENCY_ROLES and user.agency_id:
+        return queryset.filter(**{field: user.agency_id})
+    return queryset.none()

@@ -1,0 +1,20 @@
+"""Messages for machines and logs in both languages: Vietnamese first, English beside it."""
+
+from django.utils import translation
+
+
+def both(message) -> dict[str, str]:
+    """A lazy translatable message rendered as {"detail": Vietnamese, "detail_en": English}."""
+    with translation.override("vi"):
+        vi = str(message)
+    with translation.override("en"):
+        en = str(message)
+    return {"detail": vi, "detail_en": en}
+
+
+def both_text(message) -> str:
+    """The same message as one line: "Vietnamese / English" (for the CLI and error pages)."""
+    pair = both(message)
+    return (
+        pair["detail"] if pair["detail"] == pair["detail_en"] else f"{pair['detail']} / {pair['detail_en']}"
+    )

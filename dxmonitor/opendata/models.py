@@ -1,0 +1,1 @@
+"""No models yet: this app's tables arrive with its issue."""
