@@ -44,7 +44,6 @@ def province_aliases(full_name: str, short_name: str) -> list[str]:
 class Candidate:
     """What the matcher knows of one agency: enough to choose by date without a database."""
 
-    id: int
     code: str
     name: str
     kind: str

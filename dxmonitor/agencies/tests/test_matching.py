@@ -27,8 +27,8 @@ def test_province_forms_cover_people_committee_and_short_names():
 
 
 def test_lookup_prefers_the_agency_valid_on_the_date():
-    old = Candidate(1, "P08-63", "Tỉnh Tuyên Quang", "province", None, datetime.date(2025, 6, 30))
-    new = Candidate(2, "P08", "Tỉnh Tuyên Quang", "province", datetime.date(2025, 7, 1), None)
+    old = Candidate("P08-63", "Tỉnh Tuyên Quang", "province", None, datetime.date(2025, 6, 30))
+    new = Candidate("P08", "Tỉnh Tuyên Quang", "province", datetime.date(2025, 7, 1), None)
     matcher = Matcher()
     matcher.add(old, ["Tỉnh Tuyên Quang", "Tuyên Quang"])
     matcher.add(new, ["Tỉnh Tuyên Quang", "Tuyên Quang"])
@@ -44,3 +44,11 @@ def test_a_name_used_after_its_agency_ended_still_means_it():
     matcher = Matcher()
     matcher.add(ministry, ["Bộ Thông tin và Truyền thông"])
     assert matcher.lookup("Bộ Thông tin và Truyền thông", datetime.date(2026, 1, 1)) == [ministry]
+
+
+def test_the_offline_matcher_reads_the_shipped_registry_without_a_database():
+    from dxmonitor.agencies.reference import offline_matcher
+
+    found = offline_matcher().lookup("UBND tỉnh Hà Giang", datetime.date(2024, 4, 24))
+    assert [c.code for c in found] == ["P02-63"]
+    assert [c.code for c in offline_matcher().lookup("Bộ TT&TT", datetime.date(2022, 8, 8))] == ["BTTTT"]

@@ -4,12 +4,12 @@ from vietnamadminunits import convert_address
 
 from dxmonitor.agencies.matching import normalize
 from dxmonitor.agencies.models import Agency, AgencyKind, Succession
+from dxmonitor.agencies.reference import province_rows
 from dxmonitor.agencies.services import (
     agencies_on,
     find_agencies,
     load_agencies,
     predecessors,
-    province_rows,
     successors,
 )
 
@@ -25,7 +25,7 @@ def test_there_are_63_provinces_before_the_merge_and_34_after(registry):
 
 
 def test_every_old_province_goes_where_vietnamadminunits_converts_it(registry):
-    legacy, _, _ = province_rows()
+    legacy, _ = province_rows()
     assert len(legacy) == 63
     for row in legacy:
         expected = convert_address(row["province"]).province
