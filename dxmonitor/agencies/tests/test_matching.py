@@ -39,7 +39,7 @@ def test_lookup_prefers_the_agency_valid_on_the_date():
 
 def test_a_name_used_after_its_agency_ended_still_means_it():
     ministry = Candidate(
-        1, "BTTTT", "Bộ Thông tin và Truyền thông", "ministry", None, datetime.date(2025, 2, 28)
+        "BTTTT", "Bộ Thông tin và Truyền thông", "ministry", None, datetime.date(2025, 2, 28)
     )
     matcher = Matcher()
     matcher.add(ministry, ["Bộ Thông tin và Truyền thông"])
