@@ -1,5 +1,7 @@
 """The shared cast of the test suite: one person per role, and an outsider from another agency."""
 
+import os
+
 import pytest
 
 from dxmonitor.accounts.models import Role
@@ -63,3 +65,27 @@ def approver(hanoi):
 def outsider(hcmc):
     """A reporter of another agency: sees the registry, never Hà Nội's protected data."""
     return create_user("hcm.baocao", PASSWORD, Role.REPORTER, hcmc)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; the suite does not download a browser of its own."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = "/usr/bin/chromium"
+    assert os.path.exists(chromium), "Install Debian's chromium (scripts/install-browser does)."
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield browser
+        browser.close()
