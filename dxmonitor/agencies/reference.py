@@ -117,6 +117,7 @@ def _provinces(ref: Reference):
     for row in _read_csv("province_aliases.csv"):
         extra.setdefault(row["province_name"], []).append(row["alias"])
     legacy_by_key = {row["provinceKey"]: row for row in legacy}
+    renames = {row["province_name"]: row for row in _read_csv("province_renames.csv")}
     day_before = PROVINCE_MERGE_DATE - datetime.timedelta(days=1)
     for row in current:
         sources = merges[row["provinceKey"]]
@@ -136,6 +137,7 @@ def _provinces(ref: Reference):
             valid_from=None if unchanged else PROVINCE_MERGE_DATE,
         )
         if unchanged:
+            _renamed(ref, new_code, renames.get(row["province"]), extra)
             continue
         for key in sources:
             old = legacy_by_key[key]
@@ -152,6 +154,26 @@ def _provinces(ref: Reference):
                 valid_to=day_before,
             )
             ref.link(old_code, new_code, "merged_into", PROVINCE_MERGE_DATE, "Nghị quyết 202/2025/QH15")
+
+
+def _renamed(ref: Reference, code: str, rename: dict | None, extra: dict[str, list[str]]):
+    """A province that kept its borders but changed its name and status before 2025-07-01 (Huế)."""
+    if rename is None:
+        return
+    renamed_on = _date(rename["renamed_on"])
+    ref.agencies[code]["valid_from"] = renamed_on
+    old_names = province_aliases(rename["old_name"], rename["old_short_name"])
+    ref.add(
+        rename["old_code"],
+        parent_code=NATION_CODE,
+        aliases=old_names + extra.get(rename["old_name"], []),
+        name=rename["old_name"],
+        short_name=rename["old_short_name"],
+        kind="province",
+        admin_code=ref.agencies[code]["admin_code"],
+        valid_to=renamed_on - datetime.timedelta(days=1),
+    )
+    ref.link(rename["old_code"], code, "renamed_to", renamed_on, rename["note"])
 
 
 def _communes(ref: Reference):

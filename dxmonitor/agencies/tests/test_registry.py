@@ -27,9 +27,11 @@ def test_there_are_63_provinces_before_the_merge_and_34_after(registry):
 def test_every_old_province_goes_where_vietnamadminunits_converts_it(registry):
     legacy, _ = province_rows()
     assert len(legacy) == 63
+    # The package's legacy table is the map of 30 June 2025 (Huế already a city).
+    eve = datetime.date(2025, 6, 30)
     for row in legacy:
         expected = convert_address(row["province"]).province
-        old = [a for a in find_agencies(row["province"]) if a.is_valid_on(BEFORE)]
+        old = [a for a in find_agencies(row["province"]) if a.is_valid_on(eve)]
         assert len(old) == 1, row["province"]
         went_to = successors(old[0], AFTER)
         assert [a.name for a in went_to] == [expected], row["province"]
@@ -111,3 +113,10 @@ def test_loading_twice_changes_nothing(registry):
         Succession.objects.count(),
         Agency.objects.filter(aliases__isnull=False).count(),
     )
+
+
+def test_thua_thien_hue_was_renamed_hue_city_on_1_january_2025(registry):
+    old = find_agencies("Thừa Thiên Huế", BEFORE)
+    assert [(a.code, a.name) for a in old] == [("P46-63", "Tỉnh Thừa Thiên Huế")]
+    assert [a.code for a in successors(old[0], datetime.date(2025, 1, 1))] == ["P46"]
+    assert [a.code for a in find_agencies("Thành phố Huế", AFTER)] == ["P46"]
