@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("dxmonitor.accounts.urls")),
     path("", include("dxmonitor.agencies.urls")),
     path("", include("dxmonitor.directives.urls")),
+    path("", include("dxmonitor.ingest.urls")),
 ]

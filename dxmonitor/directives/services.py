@@ -1,7 +1,6 @@
 """Directive operations: storing documents and their sessions."""
 
 import csv
-import datetime
 import hashlib
 import unicodedata
 from pathlib import Path
@@ -9,7 +8,7 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from dxmonitor.directives.models import Document, Session
+from dxmonitor.directives.models import Document
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -68,29 +67,27 @@ def sample_manifest() -> list[dict]:
         return sorted(csv.DictReader(handle), key=lambda row: row["date"])
 
 
-@transaction.atomic
-def load_samples() -> list[tuple[Document, bool]]:
-    """Store the sample notices and their sessions; running it again changes nothing."""
-    results = []
-    for row in sample_manifest():
-        day = datetime.date.fromisoformat(row["date"])
-        session, _ = Session.objects.get_or_create(
-            title=row["session_title"],
-            defaults={"date": day, "number": int(row["session_number"]) if row["session_number"] else None},
+def task_queryset(user, *, agency=None, role: str = "", document_id=None, q: str = ""):
+    """Tasks the user may see, filtered; an agency's staff see their own agency's tasks only."""
+    from django.core.exceptions import PermissionDenied
+
+    from dxmonitor.accounts import policy
+    from dxmonitor.directives.models import Task, TaskAgency
+
+    if agency is None and not policy.sees_everything(user):
+        agency = user.agency if user.is_authenticated else None
+        if agency is None:
+            raise PermissionDenied
+    if agency is not None and not policy.view_agency_data(user, agency):
+        raise PermissionDenied
+    tasks = Task.objects.select_related("document").prefetch_related("assignments__agency")
+    if agency is not None:
+        links = TaskAgency.objects.filter(
+            agency=agency, **({"role": role} if role in TaskAgency.Role.values else {})
         )
-        content = (SAMPLES / row["file"]).read_bytes()
-        results.append(
-            store_document(
-                content.decode("utf-8"),
-                title=row["title"],
-                kind=row["kind"],
-                date=day,
-                issuer=row["issuer"],
-                signer=row["signer"],
-                session=session,
-                file_name=row["file"],
-                content=content,
-                is_sample=True,
-            )
-        )
-    return results
+        tasks = tasks.filter(pk__in=links.values("task_id"))
+    if document_id:
+        tasks = tasks.filter(document_id=document_id)
+    if q:
+        tasks = tasks.filter(text__icontains=q)
+    return tasks.order_by("deadline", "document__date", "id")

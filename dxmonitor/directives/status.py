@@ -27,7 +27,9 @@ LABELS_VI = {
 
 
 def deadline_in_force(
-    original: datetime.date | None, extensions: Iterable[tuple[datetime.date, datetime.date]], as_of: datetime.date
+    original: datetime.date | None,
+    extensions: Iterable[tuple[datetime.date, datetime.date]],
+    as_of: datetime.date,
 ) -> datetime.date | None:
     """The deadline that applied on as_of: the original, moved by each extension approved by then.
 
@@ -40,7 +42,9 @@ def deadline_in_force(
     return current
 
 
-def status_on(deadline: datetime.date | None, completed_on: datetime.date | None, as_of: datetime.date) -> Status:
+def status_on(
+    deadline: datetime.date | None, completed_on: datetime.date | None, as_of: datetime.date
+) -> Status:
     """The task's status on as_of. The deadline day itself is still on time."""
     if completed_on is not None and completed_on <= as_of:
         if deadline is None or completed_on <= deadline:
@@ -51,7 +55,9 @@ def status_on(deadline: datetime.date | None, completed_on: datetime.date | None
     return Status.IN_PROGRESS if as_of <= deadline else Status.OVERDUE
 
 
-def days_late(deadline: datetime.date | None, completed_on: datetime.date | None, as_of: datetime.date) -> int:
+def days_late(
+    deadline: datetime.date | None, completed_on: datetime.date | None, as_of: datetime.date
+) -> int:
     """Days past the deadline: until completion, or until as_of while still open; 0 when not late."""
     if deadline is None:
         return 0

@@ -4,4 +4,5 @@ from dxmonitor.directives import views
 urlpatterns = [
     *twin("documents/", views.document_index, "document-index"),
     *twin("documents/<int:document_id>/", views.document_page, "document-detail"),
+    *twin("tasks/", views.task_index, "task-index"),
 ]

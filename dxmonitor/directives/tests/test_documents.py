@@ -3,7 +3,8 @@ import unicodedata
 from django.urls import reverse
 
 from dxmonitor.directives.models import Document, Session
-from dxmonitor.directives.services import load_samples, store_document, text_hash
+from dxmonitor.directives.services import store_document, text_hash
+from dxmonitor.ingest.services import load_samples
 
 
 def test_the_five_samples_load_once_with_their_sessions(registry):
@@ -17,6 +18,8 @@ def test_the_five_samples_load_once_with_their_sessions(registry):
     assert eighth.session.number == 8
     assert "Phiên họp lần thứ 8" in eighth.text
     assert eighth.file.read().decode("utf-8").startswith(" THÔNG BÁO")
+    assert eighth.state == Document.State.PUBLISHED
+    assert eighth.tasks.exists()
 
 
 def test_the_same_text_decomposed_or_rewrapped_is_the_same_document(registry):

@@ -10,7 +10,7 @@ from dxmonitor.accounts.models import Role, User
 from dxmonitor.accounts.services import create_user
 from dxmonitor.agencies.models import Agency
 from dxmonitor.agencies.services import load_agencies
-from dxmonitor.directives.services import load_samples
+from dxmonitor.ingest.services import load_samples
 
 # One account per role. Agencies: Hà Nội (a province that kept its borders in 2025) and the Ministry of
 # Science and Technology (which took over the Ministry of Information and Communications' work).
@@ -36,9 +36,14 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         counts = load_agencies()
         self.stdout.write(f"Cơ quan / agencies: {counts['agencies']}")
-        documents = load_samples()
-        added = sum(1 for _, created in documents if created)
-        self.stdout.write(f"Văn bản mẫu / sample documents: {len(documents)} ({added} mới / new)")
+        extractions = load_samples()
+        added = sum(1 for _, created in extractions if created)
+        self.stdout.write(f"Văn bản mẫu / sample documents: {len(extractions)} ({added} mới / new)")
+        tasks = sum(e.tasks.filter(task__isnull=False).count() for e, _ in extractions)
+        indicators = sum(e.indicators.filter(indicator__isnull=False).count() for e, _ in extractions)
+        self.stdout.write(
+            f"Nhiệm vụ, chỉ tiêu đã công bố / published tasks, indicators: {tasks}, {indicators}"
+        )
         logins = self._users()
         self.stdout.write("\nTài khoản demo / demo logins:")
         for username, password, role, agency in logins:
