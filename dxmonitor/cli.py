@@ -14,6 +14,9 @@ COMMANDS = {
     "serve": "serve the web application (waitress)",
     "load-agencies": "load or refresh the agency registry",
     "agencies": "list agencies valid on a date, or where an agency's work went",
+    "extract": "read a notice (TXT, DOCX, PDF) and print its tasks and indicators, without a database",
+    "ingest": "store a notice and its extracted tasks and indicators as drafts for review",
+    "extract-eval": "score the reader against the hand-written gold annotations of the samples",
     "migrate": "create or update the database tables",
     "createsuperuser": "create a secretariat account",
 }

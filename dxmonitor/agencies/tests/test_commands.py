@@ -61,5 +61,5 @@ def test_the_dxmonitor_command_maps_dashes_to_commands(registry, capsys):
 def test_the_dxmonitor_command_lists_its_commands(capsys):
     cli.main(["--help"])
     out = capsys.readouterr().out
-    for name in ("demo", "load-agencies", "agencies", "serve"):
+    for name in ("demo", "load-agencies", "agencies", "serve", "extract", "ingest", "extract-eval"):
         assert f"  {name}" in out
