@@ -1,6 +1,7 @@
 """The HTTP API, version 1: one NinjaAPI with each app's router."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
@@ -52,4 +53,12 @@ def not_found(request, exc):
 def invalid(request, exc):
     return api.create_response(
         request, {**both(_("The request is not valid.")), "errors": exc.errors}, status=422
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def refused(request, exc):
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(
+        request, {**both(_("The request is not valid.")), "errors": errors}, status=400
     )

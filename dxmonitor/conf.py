@@ -45,6 +45,14 @@ SETTINGS = [
     Setting("DXMONITOR_LOGIN_ATTEMPTS", "5", "Failed logins from one user and address before a lock-out."),
     Setting("DXMONITOR_LOCKOUT_MINUTES", "15", "How long a lock-out after too many failed logins lasts."),
     Setting("DXMONITOR_MAX_UPLOAD_MB", "20", "Largest file accepted for upload, in megabytes."),
+    Setting(
+        "DXMONITOR_STALE_DAYS", "30", "An open task with no progress report for this many days is stale."
+    ),
+    Setting(
+        "DXMONITOR_REMIND_DAYS",
+        "7,1",
+        "Days before a deadline on which the lead agency is reminded (comma-separated).",
+    ),
 ]
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -72,3 +72,28 @@ def scope_by_agency(user, queryset: QuerySet, field: str = "agency") -> QuerySet
     if user.is_authenticated and user.role in AGENCY_ROLES and user.agency_id:
         return queryset.filter(**{field: user.agency_id})
     return queryset.none()
+
+
+def _involved(user, task) -> bool:
+    """The user's agency is assigned the task, itself or through a collective that covers it."""
+    if not (user.is_authenticated and user.is_active and user.role in AGENCY_ROLES and user.agency_id):
+        return False
+    from dxmonitor.agencies.services import collectives_covering
+
+    ids = {user.agency_id, *collectives_covering(user.agency)}
+    return task.assignments.filter(agency_id__in=ids).exists()
+
+
+def view_task(user, task) -> bool:
+    """A task, its reports and its evidence: leaders, the secretariat, and the agencies assigned it."""
+    return sees_everything(user) or _involved(user, task)
+
+
+def report_on_task(user, task) -> bool:
+    """File a progress report, evidence or an extension request: the agencies assigned the task."""
+    return _involved(user, task)
+
+
+def review_task(user) -> bool:
+    """Confirm or return a completion, decide an extension: the secretariat."""
+    return is_secretariat(user)

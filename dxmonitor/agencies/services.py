@@ -97,3 +97,28 @@ def find_agencies(name: str, on: datetime.date | None = None) -> list[Agency]:
     codes = [c.code for c in matcher().lookup(name, on)]
     by_code = Agency.objects.in_bulk(codes, field_name="code")
     return [by_code[c] for c in codes if c in by_code]
+
+
+# Which agencies a collective wording addresses: a province's officers see and report on tasks given to
+# "Ủy ban nhân dân các tỉnh, thành phố" as their own. Collectives not listed (RELATED_AGENCIES, the
+# enterprises) name nobody in particular.
+COLLECTIVE_MEMBERS = {
+    "ALL_MINISTRIES": {"ministry", "ministry_level", "government_agency"},
+    "ALL_PROVINCES": {"province"},
+    "ALL_MINISTRIES_PROVINCES": {"ministry", "ministry_level", "government_agency", "province"},
+    "ALL_LOCAL_GOVERNMENTS": {"province", "commune"},
+    "STATE_AGENCIES": {
+        "ministry",
+        "ministry_level",
+        "government_agency",
+        "central_body",
+        "province",
+        "commune",
+    },
+}
+
+
+def collectives_covering(agency: Agency) -> list[int]:
+    """Ids of the collectives whose tasks are also this agency's."""
+    codes = [code for code, kinds in COLLECTIVE_MEMBERS.items() if agency.kind in kinds]
+    return list(Agency.objects.filter(code__in=codes).values_list("id", flat=True))

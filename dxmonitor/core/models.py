@@ -54,3 +54,25 @@ class AuditEntry(models.Model):
         """Names of the fields whose value differs between before and after."""
         before, after = self.before or {}, self.after or {}
         return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+class Notification(models.Model):
+    """A message to one person in the app (and by e-mail); `key` makes sending it twice impossible."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=32)
+    key = models.CharField(max_length=200, unique=True)
+    subject = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self):
+        return self.subject

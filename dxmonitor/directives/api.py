@@ -2,7 +2,9 @@
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -52,10 +54,12 @@ class TaskOut(Schema):
     group: str
     text: str
     deadline: datetime.date | None
+    deadline_as_of: datetime.date | None = None
     deadline_text: str
     original_deadline: datetime.date | None
     recurrence: str
     completed_on: datetime.date | None
+    status: str | None = None
     agencies: list[TaskAgencyOut] = Field(alias="assignments")
 
     @staticmethod
@@ -63,11 +67,122 @@ class TaskOut(Schema):
         return list(task.assignments.all())
 
 
-@router.get("/tasks", response=list[TaskOut], summary="Tasks; an agency's token sees its own agency's only")
-@paginate(LimitOffsetPagination)
-def list_tasks(request, agency: str | None = None, role: str = "", document: int | None = None, q: str = ""):
-    from dxmonitor.agencies.models import Agency
-    from dxmonitor.directives.services import task_queryset
+class EvidenceOut(Schema):
+    id: int
+    original_name: str
+    content_type: str
+    size: int
+    url: str
 
-    chosen = get_object_or_404(Agency, code=agency) if agency else None
-    return task_queryset(request.auth, agency=chosen, role=role, document_id=document, q=q)
+
+class ReportOut(Schema):
+    id: int
+    agency: str = Field(alias="agency.code")
+    text: str
+    completion: str
+    product: str
+    reported_on: datetime.date
+    review: str
+    review_comment: str
+    evidence: list[EvidenceOut]
+
+    @staticmethod
+    def resolve_evidence(report):
+        return list(report.evidence.all())
+
+
+class ExtensionOut(Schema):
+    id: int
+    agency: str = Field(alias="agency.code")
+    old_deadline: datetime.date | None
+    new_deadline: datetime.date
+    reason: str
+    state: str
+    decided_on: datetime.date | None
+
+
+def task_data(task) -> dict:
+    return TaskOut.from_orm(task).model_dump(mode="json")
+
+
+def report_data(report) -> dict:
+    return ReportOut.from_orm(report).model_dump(mode="json")
+
+
+def extension_data(extension) -> dict:
+    return ExtensionOut.from_orm(extension).model_dump(mode="json")
+
+
+class ScorecardOut(Schema):
+    total: int
+    completed_on_time: int
+    completed_late: int
+    in_progress: int
+    overdue: int
+    recurring: int
+    stale: int
+    on_time_rate: float | None
+    average_delay_days: float | None
+
+
+def _filters(request, params):
+    from dxmonitor.directives.services import TaskFilter
+
+    return TaskFilter.from_params(params)
+
+
+@router.get(
+    "/tasks", response=list[TaskOut], summary="Tasks as of a date; an agency's token sees its own only"
+)
+@paginate(LimitOffsetPagination)
+def list_tasks(
+    request,
+    agency: str = "",
+    role: str = "",
+    status: str = "",
+    document: str = "",
+    session: str = "",
+    deadline_from: str = "",
+    deadline_to: str = "",
+    q: str = "",
+    as_of: str = "",
+    sort: str = "",
+    collectives: str = "",
+):
+    from dxmonitor.directives.services import task_list
+
+    params = {k: v for k, v in locals().items() if k != "request"}
+    return task_list(request.auth, _filters(request, params)).prefetch_related("assignments__agency")
+
+
+@router.get("/tasks/{task_id}", response=TaskOut, summary="One task with its status today")
+def get_task(request, task_id: int):
+    from dxmonitor.accounts import policy
+    from dxmonitor.directives.models import Task
+    from dxmonitor.directives.queries import with_status
+
+    task = get_object_or_404(Task, pk=task_id)
+    if not policy.view_task(request.auth, task):
+        raise PermissionDenied
+    return with_status(Task.objects.filter(pk=task_id), timezone.localdate()).get()
+
+
+@router.get(
+    "/scorecard", response=ScorecardOut, summary="The four statuses counted for the same filters as /tasks"
+)
+def get_scorecard(
+    request,
+    agency: str = "",
+    role: str = "",
+    document: str = "",
+    session: str = "",
+    deadline_from: str = "",
+    deadline_to: str = "",
+    q: str = "",
+    as_of: str = "",
+    collectives: str = "",
+):
+    from dxmonitor.directives.scorecards import scorecard
+
+    params = {k: v for k, v in locals().items() if k != "request"}
+    return scorecard(request.auth, _filters(request, params)).as_dict()

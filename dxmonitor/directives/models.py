@@ -5,6 +5,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dxmonitor.core.models import TrackedModel
+from dxmonitor.directives.status import Status
+
+# The Government Office's words for the four statuses, and ours for work with no deadline.
+STATUS_LABELS = {
+    Status.COMPLETED_ON_TIME: _("Completed on time"),
+    Status.COMPLETED_LATE: _("Completed late"),
+    Status.IN_PROGRESS: _("In progress, within the deadline"),
+    Status.OVERDUE: _("In progress, past the deadline"),
+    Status.RECURRING: _("Recurring, no deadline"),
+}
 
 
 class Session(TrackedModel):
@@ -190,6 +200,8 @@ class DeadlineExtension(TrackedModel):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The local day of the decision: status as of a date uses the deadline in force that day.
+    decided_on = models.DateField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]

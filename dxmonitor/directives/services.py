@@ -1,14 +1,25 @@
-"""Directive operations: storing documents and their sessions."""
+"""Directive operations: storing documents, and listing tasks as the people allowed to see them may."""
 
 import csv
+import datetime
 import hashlib
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from dxmonitor.directives.models import Document
+from dxmonitor.accounts import policy
+from dxmonitor.agencies.models import Agency
+from dxmonitor.agencies.services import collectives_covering
+from dxmonitor.directives.models import Document, Task, TaskAgency
+from dxmonitor.directives.queries import with_status
+from dxmonitor.directives.status import Status
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -67,27 +78,115 @@ def sample_manifest() -> list[dict]:
         return sorted(csv.DictReader(handle), key=lambda row: row["date"])
 
 
-def task_queryset(user, *, agency=None, role: str = "", document_id=None, q: str = ""):
-    """Tasks the user may see, filtered; an agency's staff see their own agency's tasks only."""
-    from django.core.exceptions import PermissionDenied
+@dataclass
+class TaskFilter:
+    """What a task list is narrowed to; the list, its JSON twin, the API and the scorecards share it."""
 
-    from dxmonitor.accounts import policy
-    from dxmonitor.directives.models import Task, TaskAgency
+    agency: Agency | None = None
+    role: str = ""
+    status: str = ""
+    document_id: int | None = None
+    session_id: int | None = None
+    deadline_from: datetime.date | None = None
+    deadline_to: datetime.date | None = None
+    q: str = ""
+    as_of: datetime.date = field(default_factory=timezone.localdate)
+    sort: str = "deadline"
+    # Also the tasks given to a collective that covers the agency ("Ủy ban nhân dân các tỉnh, thành phố").
+    collectives: bool = False
 
-    if agency is None and not policy.sees_everything(user):
-        agency = user.agency if user.is_authenticated else None
-        if agency is None:
-            raise PermissionDenied
-    if agency is not None and not policy.view_agency_data(user, agency):
-        raise PermissionDenied
-    tasks = Task.objects.select_related("document").prefetch_related("assignments__agency")
-    if agency is not None:
-        links = TaskAgency.objects.filter(
-            agency=agency, **({"role": role} if role in TaskAgency.Role.values else {})
+    SORTS = {
+        "deadline": ["deadline_as_of", "id"],
+        "-deadline": ["-deadline_as_of", "-id"],
+        "document": ["-document__date", "clause", "id"],
+        "clause": ["clause", "id"],
+        "status": ["status", "deadline_as_of", "id"],
+    }
+
+    @classmethod
+    def from_params(cls, params) -> "TaskFilter":
+        """A filter from query parameters; a bad value raises ValidationError naming the parameter."""
+        errors = {}
+
+        def day(name):
+            value = (params.get(name) or "").strip()
+            if not value:
+                return None
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                errors[name] = _("Not a date (YYYY-MM-DD): %(value)s") % {"value": value}
+
+        def number(name):
+            value = (params.get(name) or "").strip()
+            if value and not value.isdigit():
+                errors[name] = _("Not a number: %(value)s") % {"value": value}
+                return None
+            return int(value) if value else None
+
+        agency = None
+        if code := (params.get("agency") or "").strip():
+            agency = Agency.objects.filter(code=code).first()
+            if agency is None:
+                errors["agency"] = _("No agency has the code %(code)s.") % {"code": code}
+        role, status, sort = (params.get(k) or "" for k in ("role", "status", "sort"))
+        if role and role not in TaskAgency.Role.values:
+            errors["role"] = _("Unknown role: %(value)s") % {"value": role}
+        if status and status not in Status.__members__.values():
+            errors["status"] = _("Unknown status: %(value)s") % {"value": status}
+        if sort and sort not in cls.SORTS:
+            errors["sort"] = _("Unknown sort: %(value)s") % {"value": sort}
+        result = cls(
+            agency=agency,
+            role=role,
+            status=status,
+            document_id=number("document"),
+            session_id=number("session"),
+            deadline_from=day("deadline_from"),
+            deadline_to=day("deadline_to"),
+            q=(params.get("q") or "").strip(),
+            as_of=day("as_of") or timezone.localdate(),
+            sort=sort or "deadline",
+            collectives=(params.get("collectives") or "") in ("1", "true", "on"),
         )
+        if errors:
+            raise ValidationError(errors)
+        return result
+
+
+def _scope(user, wanted: Agency | None) -> Agency | None:
+    """The agency a list is about: the one asked for if the user may see it, else the user's own."""
+    if wanted is None and not policy.sees_everything(user):
+        wanted = user.agency if user.is_authenticated else None
+        if wanted is None:
+            raise PermissionDenied
+    if wanted is not None and not policy.view_agency_data(user, wanted):
+        raise PermissionDenied
+    return wanted
+
+
+def task_list(user, filters: TaskFilter, *, with_status_filter: bool = True):
+    """Tasks the user may see, narrowed by filters, annotated with their status as of filters.as_of."""
+    agency = _scope(user, filters.agency)
+    tasks = with_status(Task.objects.all(), filters.as_of)
+    if agency is not None:
+        ids = [agency.pk, *(collectives_covering(agency) if filters.collectives else [])]
+        links = TaskAgency.objects.filter(agency_id__in=ids)
+        if filters.role:
+            links = links.filter(role=filters.role)
         tasks = tasks.filter(pk__in=links.values("task_id"))
-    if document_id:
-        tasks = tasks.filter(document_id=document_id)
-    if q:
-        tasks = tasks.filter(text__icontains=q)
-    return tasks.order_by("deadline", "document__date", "id")
+    if filters.document_id:
+        tasks = tasks.filter(document_id=filters.document_id)
+    if filters.session_id:
+        tasks = tasks.filter(document__session_id=filters.session_id)
+    if filters.deadline_from:
+        tasks = tasks.filter(deadline_as_of__gte=filters.deadline_from)
+    if filters.deadline_to:
+        tasks = tasks.filter(deadline_as_of__lte=filters.deadline_to)
+    if filters.q:
+        tasks = tasks.filter(text__icontains=filters.q)
+    # A task assigned by a document dated after the as-of date did not exist yet.
+    tasks = tasks.filter(Q(document__date__isnull=True) | Q(document__date__lte=filters.as_of))
+    if with_status_filter and filters.status:
+        tasks = tasks.filter(status=filters.status)
+    return tasks.order_by(*TaskFilter.SORTS[filters.sort])

@@ -17,15 +17,6 @@ class Status(StrEnum):
     RECURRING = "recurring"
 
 
-LABELS_VI = {
-    Status.COMPLETED_ON_TIME: "Hoàn thành đúng hạn",
-    Status.COMPLETED_LATE: "Hoàn thành quá hạn",
-    Status.IN_PROGRESS: "Đang thực hiện trong hạn",
-    Status.OVERDUE: "Đang thực hiện quá hạn",
-    Status.RECURRING: "Thường xuyên, không có thời hạn",
-}
-
-
 def deadline_in_force(
     original: datetime.date | None,
     extensions: Iterable[tuple[datetime.date, datetime.date]],
