@@ -95,7 +95,25 @@ def _assigns(item: Item, reader: Reader) -> bool:
         return True
     if item.role != outline.ROLE_UNKNOWN:
         return False
-    return any(reader.only_agencies(node.head) for node in (item, *item.ancestors()) if node.kind != "root")
+    if any(reader.only_agencies(node.head) for node in (item, *item.ancestors()) if node.kind != "root"):
+        return True
+    return not item.children and _dated_directive(item.head, reader)
+
+
+def _dated_directive(text: str, reader: Reader) -> bool:
+    """An item that gives its own doers work to finish by a date or with urgency ("1. Ủy ban nhân dân
+    thành phố Hà Nội xây dựng …, hoàn thành trước ngày …"), not one that reports what they did."""
+    doers = reader.subject(text)
+    if not doers or _PAST.search(_first_clause(text)):
+        return False
+    return bool(_MODAL.search(text)) or parse_deadline(text, reader.on) is not None
+
+
+_PAST = re.compile(r"(?<!\w)(?:đã|vừa|đang)(?!\w)", re.IGNORECASE)
+
+
+def _first_clause(text: str) -> str:
+    return re.split(r"[,;.:]", text, maxsplit=1)[0]
 
 
 def _item_tasks(item: Item, reader: Reader, date) -> list[dict]:

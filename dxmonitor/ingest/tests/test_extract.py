@@ -147,3 +147,15 @@ def test_a_viewpoint_in_a_list_of_tasks_is_not_a_task_but_keeps_its_number():
     assert set(tasks) == {"V.2"}
     assert tasks["V.2"]["text"] == "khẩn trương xây dựng kế hoạch, hoàn thành ngay trong tháng 02/2024."
     assert _codes(tasks["V.2"]["lead"]) == ["ALL_MINISTRIES_PROVINCES"]
+
+
+def test_a_numbered_item_that_gives_its_own_doer_dated_work_is_a_task_without_a_heading():
+    text = _notice(
+        "Ủy ban thống nhất chỉ đạo:\n"
+        "1. Bộ Thông tin và Truyền thông đã hoàn thành Nền tảng địa chỉ số quốc gia.\n"
+        "2. Ủy ban nhân dân thành phố Hà Nội xây dựng bản đồ số du lịch, hoàn thành trước ngày 31 tháng 12 năm 2024.\n"
+        "3. Bộ Y tế khẩn trương hoàn thiện Đề án hồ sơ sức khỏe điện tử.\n"
+    )
+    tasks = extract(text)["tasks"]
+    assert [(t["clause"], [a["code"] for a in t["lead"]]) for t in tasks] == [("2", ["P01"]), ("3", ["BYT"])]
+    assert tasks[0]["deadline"]["date"] == "2024-12-31"
