@@ -5,7 +5,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from dxmonitor.directives.models import Document
@@ -186,3 +186,107 @@ def get_scorecard(
 
     params = {k: v for k, v in locals().items() if k != "request"}
     return scorecard(request.auth, _filters(request, params)).as_dict()
+
+
+class RankingRowOut(Schema):
+    code: str
+    name: str
+    kind: str
+    total: int
+    completed_on_time: int
+    completed_late: int
+    in_progress: int
+    overdue: int
+    recurring: int
+    on_time_rate: float | None
+
+
+@router.get(
+    "/ranking", response=list[RankingRowOut], summary="Lead agencies ranked by on-time rate (leaders)"
+)
+def get_ranking(request, as_of: str = "", document: str = "", session: str = "", q: str = ""):
+    from dxmonitor.accounts import policy
+    from dxmonitor.directives.scorecards import ranking
+
+    if not policy.sees_everything(request.auth):
+        raise PermissionDenied
+    params = {k: v for k, v in locals().items() if k not in ("request", "policy", "ranking")}
+    return ranking(request.auth, _filters(request, params))
+
+
+class ReportIn(Schema):
+    text: str
+    completion: str = "in_progress"
+    product: str = ""
+    links: list[str] = []
+
+
+@router.post(
+    "/tasks/{task_id}/reports",
+    response={201: ReportOut},
+    summary="File a progress report (links as evidence)",
+)
+def post_report(request, task_id: int, payload: ReportIn):
+    from dxmonitor.directives import progress
+    from dxmonitor.directives.models import Task
+
+    task = get_object_or_404(Task, pk=task_id)
+    report = progress.file_report(
+        task,
+        request.auth,
+        text=payload.text,
+        completion=payload.completion,
+        product=payload.product,
+        links=payload.links,
+    )
+    return Status(201, report)
+
+
+class ReviewIn(Schema):
+    confirm: bool
+    comment: str = ""
+
+
+@router.post(
+    "/reports/{report_id}/review", response=ReportOut, summary="Confirm or return a completion (secretariat)"
+)
+def post_review(request, report_id: int, payload: ReviewIn):
+    from dxmonitor.directives import progress
+    from dxmonitor.directives.models import ProgressReport
+
+    report = get_object_or_404(ProgressReport, pk=report_id)
+    return progress.review_completion(report, request.auth, confirm=payload.confirm, comment=payload.comment)
+
+
+class ExtensionIn(Schema):
+    new_deadline: datetime.date
+    reason: str
+
+
+@router.post(
+    "/tasks/{task_id}/extensions", response={201: ExtensionOut}, summary="Ask for a later deadline (lead)"
+)
+def post_extension(request, task_id: int, payload: ExtensionIn):
+    from dxmonitor.directives import progress
+    from dxmonitor.directives.models import Task
+
+    task = get_object_or_404(Task, pk=task_id)
+    extension = progress.request_extension(
+        task, request.auth, new_deadline=payload.new_deadline, reason=payload.reason
+    )
+    return Status(201, extension)
+
+
+class DecisionIn(Schema):
+    approve: bool
+
+
+@router.post(
+    "/extensions/{extension_id}/decide", response=ExtensionOut, summary="Approve or reject (secretariat)"
+)
+def post_decision(request, extension_id: int, payload: DecisionIn):
+    from dxmonitor.directives import progress
+    from dxmonitor.directives.models import DeadlineExtension
+
+    extension = get_object_or_404(DeadlineExtension, pk=extension_id)
+    return progress.decide_extension(extension, request.auth, approve=payload.approve)

@@ -190,3 +190,48 @@ def test_the_task_list_and_scorecard_pages_answer_bad_filters_with_400(client, l
     assert client.get(reverse("task-index"), {"as_of": "hôm qua"}).status_code == 400
     response = client.get(reverse("scorecard-json"), {"status": "x", "as_of": "2024-13-01"})
     assert response.status_code == 400 and "as_of" in response.json()["errors"]
+
+
+def test_the_api_follows_a_task_to_its_end(client, reporter, secretariat, outsider, hanoi_task):
+    _, key = ApiToken.issue(reporter, "system")
+    _, boss = ApiToken.issue(secretariat, "secretariat")
+    _, other = ApiToken.issue(outsider, "hcm")
+    as_ = lambda k: {"HTTP_AUTHORIZATION": f"Bearer {k}", "content_type": "application/json"}  # noqa: E731
+    url = f"/api/v1/tasks/{hanoi_task.pk}/reports"
+    done = {"text": "Xong", "completion": "done", "product": "Kho dữ liệu", "links": ["https://x.gov.vn/a"]}
+    assert (
+        client.post(url, done, **as_(other)).status_code == 400
+    )  # a coordinating agency may not report done
+    response = client.post(url, done, **as_(key))
+    assert response.status_code == 201
+    report_id = response.json()["id"]
+    assert (
+        client.post(f"/api/v1/reports/{report_id}/review", {"confirm": True}, **as_(key)).status_code == 403
+    )
+    assert (
+        client.post(f"/api/v1/reports/{report_id}/review", {"confirm": True}, **as_(boss)).json()["review"]
+        == "confirmed"
+    )
+    assert client.get(f"/api/v1/tasks/{hanoi_task.pk}", **as_(key)).json()["status"] == "completed_on_time"
+    assert client.get("/api/v1/ranking", **as_(key)).status_code == 403
+    assert client.get("/api/v1/ranking", **as_(boss)).json()[0]["code"] == "P01"
+
+
+def test_the_api_takes_extension_requests_and_decisions(client, reporter, secretariat, hanoi_task):
+    _, key = ApiToken.issue(reporter, "system")
+    _, boss = ApiToken.issue(secretariat, "secretariat")
+    auth = lambda k: {"HTTP_AUTHORIZATION": f"Bearer {k}", "content_type": "application/json"}  # noqa: E731
+    later = (NEXT_MONTH + datetime.timedelta(days=10)).isoformat()
+    bad = client.post(
+        f"/api/v1/tasks/{hanoi_task.pk}/extensions", {"new_deadline": later, "reason": ""}, **auth(key)
+    )
+    assert bad.status_code == 400 and "reason" in bad.json()["errors"]
+    created = client.post(
+        f"/api/v1/tasks/{hanoi_task.pk}/extensions", {"new_deadline": later, "reason": "r"}, **auth(key)
+    )
+    assert created.status_code == 201
+    decided = client.post(
+        f"/api/v1/extensions/{created.json()['id']}/decide", {"approve": True}, **auth(boss)
+    )
+    assert decided.json()["state"] == "approved"
+    assert client.get(f"/api/v1/tasks/{hanoi_task.pk}", **auth(key)).json()["deadline"] == later
