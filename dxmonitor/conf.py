@@ -36,6 +36,7 @@ SETTINGS = [
         "",
         "Comma-separated origins (scheme://host) trusted for POSTs behind a proxy.",
     ),
+    Setting("DXMONITOR_SITE_URL", "http://127.0.0.1:8000", "The site's address, for links in e-mails."),
     Setting("DEFAULT_FROM_EMAIL", "dxmonitor@localhost", "Sender address of reminders and notices."),
     Setting("EMAIL_HOST", "", "SMTP host; unset means e-mail is printed to the console."),
     Setting("EMAIL_PORT", "587", "SMTP port."),

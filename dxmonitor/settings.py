@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "dxmonitor.core.context_processors.unread_notifications",
             ],
         },
     },
@@ -158,6 +159,7 @@ REMIND_DAYS = sorted({int(day) for day in envlist("DXMONITOR_REMIND_DAYS")}, rev
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+SITE_URL = env("DXMONITOR_SITE_URL")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 if env("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("dxmonitor.core.urls")),
     path("", include("dxmonitor.accounts.urls")),
     path("", include("dxmonitor.agencies.urls")),
     path("", include("dxmonitor.directives.urls")),
