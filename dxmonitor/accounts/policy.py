@@ -11,6 +11,7 @@ Each check has the name of the operation it guards.
 from django.db.models import QuerySet
 
 from dxmonitor.accounts.models import AGENCY_ROLES, Role
+from dxmonitor.agencies.models import AgencyKind
 
 
 def is_secretariat(user) -> bool:
@@ -53,6 +54,40 @@ def report_for_agency(user, agency) -> bool:
 def approve_for_agency(user, agency) -> bool:
     """Approve or return an agency's submitted values."""
     return is_secretariat(user) or (belongs_to(user, agency) and user.role == Role.APPROVER)
+
+
+def _leads_indicator(user, indicator) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role in AGENCY_ROLES
+        and user.agency_id
+        and indicator.lead.filter(pk=user.agency_id).exists()
+    )
+
+
+def report_value(user, indicator, agency) -> bool:
+    """Enter an indicator value: an agency's own, or the nation's by the indicator's lead agency."""
+    if agency is not None and agency.kind == AgencyKind.NATION:
+        return is_secretariat(user) or _leads_indicator(user, indicator)
+    return report_for_agency(user, agency)
+
+
+def approve_value(user, indicator, agency) -> bool:
+    """Approve, return or reopen a value: the agency's approver, or the lead's approver for the nation."""
+    if agency is not None and agency.kind == AgencyKind.NATION:
+        return is_secretariat(user) or (_leads_indicator(user, indicator) and user.role == Role.APPROVER)
+    return approve_for_agency(user, agency)
+
+
+def set_target(user) -> bool:
+    """Targets come from the committee's documents: the secretariat sets and corrects them."""
+    return is_secretariat(user)
+
+
+def define_indicator(user) -> bool:
+    """The catalogue and how each indicator's value forms: the secretariat."""
+    return is_secretariat(user)
 
 
 def administer(user) -> bool:

@@ -25,7 +25,7 @@ def snapshot(obj: models.Model) -> dict:
 
 
 def _jsonable(encoder, value):
-    if value is None or isinstance(value, bool | int | float | str | list):
+    if value is None or isinstance(value, bool | int | float | str | list | dict):
         return value
     return encoder.default(value)
 

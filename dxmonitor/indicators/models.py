@@ -177,6 +177,9 @@ class Observation(TrackedModel, PeriodFields):
     text = models.CharField(_("original wording"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    review_comment = models.TextField(
+        _("review comment"), blank=True, help_text=_("Why the approver returned the value.")
+    )
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT, db_index=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
@@ -185,6 +188,7 @@ class Observation(TrackedModel, PeriodFields):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, help_text=_("The last submission."))
     document = models.ForeignKey(
         "directives.Document", models.SET_NULL, null=True, blank=True, related_name="observations"
     )

@@ -340,6 +340,9 @@ def _publish_indicator(draft: DraftIndicator, document, nation, actor, counts):
         indicator.lead.set(draft.lead.all())
         IndicatorDefinition.objects.create(indicator=indicator, version=1)
         counts["indicators"] += 1
+    elif not indicator.lead.exists():
+        # A notice's prose names an indicator without its lead; a later table's column gives it.
+        indicator.lead.set(draft.lead.all())
     for item in draft.targets:
         period = _period(item, document)
         by_date = item.get("value") is None and item.get("date")
