@@ -13,6 +13,7 @@ from dxmonitor.accounts.api import router as accounts_router
 from dxmonitor.agencies.api import router as agencies_router
 from dxmonitor.core.i18n import both
 from dxmonitor.directives.api import router as directives_router
+from dxmonitor.events.api import router as events_router
 from dxmonitor.indicators.api import router as indicators_router
 
 
@@ -34,6 +35,7 @@ api.add_router("", accounts_router)
 api.add_router("", agencies_router)
 api.add_router("", directives_router)
 api.add_router("", indicators_router)
+api.add_router("", events_router)
 
 
 @api.exception_handler(AuthenticationError)

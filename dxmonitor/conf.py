@@ -54,6 +54,11 @@ SETTINGS = [
         "7,1",
         "Days before a deadline on which the lead agency is reminded (comma-separated).",
     ),
+    Setting(
+        "DXMONITOR_RECONCILE_GAP_PP",
+        "5",
+        "Percentage points between a self-reported and a computed value beyond which the pair is flagged.",
+    ),
 ]
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -119,7 +119,8 @@ class TaskAgency(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task", "agency", "role"], name="task_agency_role_unique")
         ]
-        indexes = [models.Index(fields=["agency", "role"])]
+        # With the task column the agency filter of the task list reads the index alone.
+        indexes = [models.Index(fields=["agency", "role", "task"], name="taskagency_agency_role_task")]
 
     def __str__(self):
         return f"{self.agency} ({self.get_role_display()})"
@@ -152,6 +153,8 @@ class ProgressReport(TrackedModel):
 
     class Meta:
         ordering = ["-reported_on", "-id"]
+        # The stale count reads the tasks reported on in a range of days from this index alone.
+        indexes = [models.Index(fields=["reported_on", "task"], name="progressreport_day_task")]
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
 

@@ -18,7 +18,7 @@ from dxmonitor.accounts import policy
 from dxmonitor.agencies.models import Agency
 from dxmonitor.agencies.services import collectives_covering
 from dxmonitor.directives.models import Document, Task, TaskAgency
-from dxmonitor.directives.queries import with_status
+from dxmonitor.directives.queries import status_bounds, with_status
 from dxmonitor.directives.status import Status
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -188,5 +188,5 @@ def task_list(user, filters: TaskFilter, *, with_status_filter: bool = True):
     # A task assigned by a document dated after the as-of date did not exist yet.
     tasks = tasks.filter(Q(document__date__isnull=True) | Q(document__date__lte=filters.as_of))
     if with_status_filter and filters.status:
-        tasks = tasks.filter(status=filters.status)
+        tasks = tasks.filter(status_bounds(filters.status, filters.as_of), status=filters.status)
     return tasks.order_by(*TaskFilter.SORTS[filters.sort])

@@ -12,7 +12,6 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from dxmonitor.accounts import policy
 from dxmonitor.agencies.models import Agency, AgencyKind
 from dxmonitor.agencies.reference import NATION_CODE
-from dxmonitor.core.i18n import both
 from dxmonitor.indicators import assessment, figures, services
 from dxmonitor.indicators.models import Indicator, Observation, ReportingRound
 
@@ -212,9 +211,7 @@ class ObservationIn(Schema):
 
 
 def _conflict(error: services.Conflict):
-    return Status(
-        409, {**both(error.messages[0]), "version": error.current.version if error.current else None}
-    )
+    return Status(409, {**error.both(), "version": error.current.version if error.current else None})
 
 
 class ConflictOut(Schema):

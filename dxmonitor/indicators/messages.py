@@ -38,7 +38,7 @@ def _message(problem: validation.Problem, rules: validation.Rules) -> str:
     if code == "not_a_number":
         return _("“%(text)s” is not a number; write it like 40,47 or 1.250.") % p
     if code == "above_max" and percent and problem.params["limit"] == 100:
-        return _("A share cannot be above 100%%; enter the percentage (for example 40,47), not a count.")
+        return _("A share cannot be above 100%%; enter the percentage (for example 40,47), not a count.") % {}
     if code == "above_max":
         return (
             _(

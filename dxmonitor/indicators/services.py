@@ -9,7 +9,7 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from dxmonitor.accounts import policy
@@ -76,16 +76,26 @@ class Conflict(ValidationError):
 
     def __init__(self, current):
         self.current = current
+        super().__init__(self._message(), code="conflict")
+
+    def _message(self) -> str:
+        current = self.current
         if current is None:
-            message = _("This value was removed by someone else; reload the page and check.")
-        else:
-            who = current.modified_by.display_name if current.modified_by else _("the system")
-            at = formats.date_format(timezone.localtime(current.modified_at), "SHORT_DATETIME_FORMAT")
-            message = _(
-                "Someone else (%(who)s) changed this value at %(at)s; reload the page and check it "
-                "before saving again."
-            ) % {"who": who, "at": at}
-        super().__init__(message, code="conflict")
+            return _("This value was removed by someone else; reload the page and check.")
+        who = current.modified_by.display_name if current.modified_by else _("the system")
+        at = formats.date_format(timezone.localtime(current.modified_at), "SHORT_DATETIME_FORMAT")
+        return _(
+            "Someone else (%(who)s) changed this value at %(at)s; reload the page and check it "
+            "before saving again."
+        ) % {"who": who, "at": at}
+
+    def both(self) -> dict[str, str]:
+        """The message in Vietnamese and in English, for the API."""
+        with translation.override("vi"):
+            vi = self._message()
+        with translation.override("en"):
+            en = self._message()
+        return {"detail": vi, "detail_en": en}
 
 
 def _require(allowed: bool):

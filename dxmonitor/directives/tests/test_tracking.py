@@ -5,11 +5,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dxmonitor.agencies.models import Agency
-from dxmonitor.directives.models import DeadlineExtension, Task
+from dxmonitor.directives.models import DeadlineExtension, ProgressReport, Task
 from dxmonitor.directives.queries import with_status
 from dxmonitor.directives.scorecards import ranking, scorecard
 from dxmonitor.directives.services import TaskFilter, task_list
-from dxmonitor.directives.status import Status, deadline_in_force, status_on
+from dxmonitor.directives.status import Status, days_late, deadline_in_force, is_stale, status_on
 from dxmonitor.directives.tests.factories import document, task
 
 D = datetime.date
@@ -109,6 +109,57 @@ def test_the_ranking_agrees_with_each_agencys_list(leader, hanoi, hcmc, portfoli
             )
             assert rows[code][status.value] == listed.count(), (code, status)
     assert list(rows)[0] == "P01"  # 33% on time beats HCMC's 0%
+
+
+def test_the_scorecard_agrees_with_the_pure_functions_as_of_any_date(leader, hanoi, settings):
+    # Every combination the scorecard's SQL distinguishes: extensions approved before and after the
+    # as-of date, completion on time and late, reports old and recent, documents old, recent and undated.
+    docs = [document(D(2024, 4, 24)), document(D(2024, 7, 1)), document(None)]
+    extensions = [None, (D(2024, 6, 25), D(2024, 9, 30)), (D(2024, 8, 10), D(2024, 9, 30))]
+    reports = [[], [D(2024, 5, 1)], [D(2024, 7, 20)], [D(2024, 5, 1), D(2024, 9, 1)]]
+    cases = []
+    for doc, deadline, completed, extension, days in itertools.product(
+        docs, [None, D(2024, 6, 30)], [None, D(2024, 6, 29), D(2024, 7, 10)], extensions, reports
+    ):
+        t = task(hanoi, doc=doc, deadline=deadline, completed_on=completed)
+        extension = extension if deadline else None
+        if extension:
+            approved_on, new = extension
+            DeadlineExtension.objects.create(
+                task=t,
+                agency=hanoi,
+                old_deadline=deadline,
+                new_deadline=new,
+                reason="r",
+                state="approved",
+                decided_on=approved_on,
+            )
+            Task.objects.filter(pk=t.pk).update(deadline=new)
+        for day in days:
+            ProgressReport.objects.create(task=t, agency=hanoi, text="r", reported_on=day)
+        cases.append((doc.date, deadline, completed, [extension] if extension else [], days))
+    settings.STALE_DAYS = 30
+    for as_of in (D(2024, 6, 29), D(2024, 6, 30), D(2024, 7, 15), D(2024, 8, 5), D(2024, 12, 31)):
+        expected = dict.fromkeys(["total", "stale", *Status], 0)
+        delays = []
+        for doc_date, deadline, completed, extension, days in cases:
+            if doc_date and doc_date > as_of:
+                continue
+            in_force = deadline_in_force(deadline, extension, as_of)
+            status = status_on(in_force, completed, as_of)
+            expected["total"] += 1
+            expected[status] += 1
+            if status in (Status.COMPLETED_LATE, Status.OVERDUE):
+                delays.append(days_late(in_force, completed, as_of))
+            last = max((d for d in days if d <= as_of), default=None)
+            done = status in (Status.COMPLETED_ON_TIME, Status.COMPLETED_LATE)
+            if last or doc_date:  # an undated task never reported on has no age to be stale by
+                expected["stale"] += is_stale(last, doc_date, as_of, 30, done)
+        card = scorecard(leader, TaskFilter(as_of=as_of)).as_dict()
+        assert {k: card[k] for k in expected} == expected, as_of
+        for status in Status:
+            assert task_list(leader, TaskFilter(status=status, as_of=as_of)).count() == expected[status]
+        assert card["average_delay_days"] == (round(sum(delays) / len(delays), 1) if delays else None), as_of
 
 
 def test_an_outsider_cannot_list_or_score_another_agencys_tasks(outsider, hanoi, portfolio):

@@ -112,7 +112,7 @@ def test_an_invalid_push_gets_a_message_per_field(client, reporter, hanoi, fibre
     payload = {"indicator": fibre.code, "agency": "P01", "period": "2023", "value": 150}
     response = post(client, "/api/v1/observations", payload, bearer(reporter))
     assert response.status_code == 400
-    assert "cannot be above 100%" in response.json()["errors"]["value"][0]
+    assert "không thể vượt quá 100%;" in response.json()["errors"]["value"][0]
     response = post(
         client, "/api/v1/observations", payload | {"period": "2023-13", "value": 50}, bearer(reporter)
     )

@@ -70,7 +70,7 @@ def test_leaders_read_but_record_nothing(leader, hanoi, share):
 def test_nothing_invalid_is_stored_and_each_field_says_what_to_fix(reporter, hanoi, share):
     with pytest.raises(ValidationError) as caught:
         record_observation(reporter, share, hanoi, "2023", value=120)
-    assert "cannot be above 100%" in messages(caught.value)["value"][0]
+    assert "cannot be above 100%;" in messages(caught.value)["value"][0]
     assert "not a count" in messages(caught.value)["value"][0]
     with pytest.raises(ValidationError) as caught:
         record_observation(reporter, share, hanoi, "2023")
@@ -299,7 +299,7 @@ def test_only_the_secretariat_sets_targets_and_each_change_is_audited(secretaria
     assert (target.agency.code, target.comparator, target.value) == ("VN", ">=", 50)
     with pytest.raises(ValidationError) as caught:
         services.set_target(secretariat, share, "2023", value=150)
-    assert "cannot be above 100%" in caught.value.message_dict["value"][0]
+    assert "cannot be above 100%;" in caught.value.message_dict["value"][0]
     with pytest.raises(ValidationError) as caught:
         services.set_target(secretariat, share, "2023", comparator="by_date")
     assert caught.value.message_dict["value_date"] == ["A target “by a date” needs the date."]

@@ -1,0 +1,141 @@
+"""`dxmonitor bench events`: dossier records at national scale, measured in one run on the same data.
+
+The run: generate --rows synthetic records (one Parquet file), ingest them (rows/s), recompute
+everything (full, then again with nothing changed), the baselines (a bare DuckDB GROUP BY over the
+whole store, the same computation in plain pandas), then a batch of --batch-rows late and updated
+records for the last two months: its ingest, its fold-in (the indicators current again), and the
+bare GROUP BY over only those months. The folded aggregates are checked against a full recount.
+Every operation runs once, so its p50 and p95 are the one time measured; `meta` holds the figures
+under the names of the issue (seconds, rows/s, MB).
+"""
+
+import multiprocessing
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import pyarrow as pa
+
+from dxmonitor.core.bench import Result, benchmark
+from dxmonitor.events import baseline, compute, generate, services, sql
+from dxmonitor.events.store import connect
+
+
+def add_arguments(parser):
+    parser.add_argument("--rows", type=int, default=1_000_000, help="records to generate (default 1,000,000)")
+    parser.add_argument(
+        "--batch-rows",
+        type=int,
+        default=1_000_000,
+        help="late and updated records folded in (default 1,000,000)",
+    )
+    parser.add_argument("--no-pandas", action="store_true", help="skip the pandas baseline")
+
+
+def _timed(result: Result, name: str, progress, operation):
+    start = time.perf_counter()
+    value = operation()
+    seconds = time.perf_counter() - start
+    result.samples[name] = [seconds * 1000]
+    progress(f"  {name}: {seconds:.2f} s")
+    return value
+
+
+def _peak_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+@benchmark("events", "dossier records: ingest, full and incremental recomputation, baselines", add_arguments)
+def run(options, progress) -> Result:
+    rows, batch_rows, seed = options["rows"], options["batch_rows"], options["seed"]
+    result = Result()
+    work = Path(tempfile.mkdtemp(prefix="dxmonitor-bench-events-"))
+    events = services.store()
+    base, changes = work / "dossiers.parquet", work / "changes.parquet"
+
+    start = time.perf_counter()
+    services.generate_file(base, rows, seed)
+    generation = time.perf_counter() - start
+    progress(f"generated {rows:,} records in {generation:.1f} s ({rows / generation:,.0f} rows/s)")
+
+    outcome = _timed(result, "ingest", progress, lambda: services.ingest_file(None, base, recompute=False))
+    ingest_s = result.samples["ingest"][0] / 1000
+    con = connect(events.root)
+    _timed(result, "bare_duckdb", progress, lambda: compute.bare(events, con))
+    full = _timed(result, "full", progress, services.compute_all)
+    _timed(result, "full_unchanged", progress, services.compute_all)
+    pandas_peak = None
+    if not options["no_pandas"]:
+        # In a process of its own, so that pandas' memory is not counted as ours.
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            seconds, pandas_peak = pool.apply(baseline.timed_pandas_counts, (str(events.dossiers),))
+        result.samples["pandas"] = [seconds * 1000]
+        progress(f"  pandas: {seconds:.2f} s (peak {pandas_peak:,.0f} MB in its own process)")
+
+    table = services.agency_table()
+    con.execute("SET enable_progress_bar = false")
+    planned = generate.generate_changes(con, table, changes, rows, batch_rows, seed)
+    progress(f"batch: {planned['updated']:,} newer versions and {planned['late']:,} late dossiers")
+    changed = _timed(
+        result, "incremental_ingest", progress, lambda: services.ingest_file(None, changes, recompute=False)
+    )
+    _timed(result, "incremental", progress, lambda: services.recompute(changed.months))
+    _timed(result, "bare_affected_months", progress, lambda: compute.bare(events, con, changed.months))
+
+    # The folded aggregates must equal a recount from every stored row.
+    events.view(con, "dossier_rows", events.files(signs=[1, -1]))
+    recount = con.sql(sql.AGENCY_MONTH + " ORDER BY month, agency_id").to_arrow_table()
+    folded = compute.agency_month(events)
+    matches = _same_counts(recount, folded)
+    con.close()
+
+    seconds = {name: round(samples[0] / 1000, 3) for name, samples in result.samples.items()}
+    result.meta.update(
+        {
+            "rows": rows,
+            "batch_rows": batch_rows,
+            "generation_s": round(generation, 2),
+            "ingest_rows_per_s": round(rows / ingest_s),
+            "full_s": seconds["full"],
+            "full_unchanged_s": seconds["full_unchanged"],
+            "bare_duckdb_s": seconds["bare_duckdb"],
+            "bare_affected_months_s": seconds["bare_affected_months"],
+            "pandas_s": seconds.get("pandas"),
+            "incremental_1m_s": seconds["incremental"],
+            "incremental_ingest_1m_s": seconds["incremental_ingest"],
+            "incremental_with_ingest_s": round(seconds["incremental"] + seconds["incremental_ingest"], 3),
+            "affected_months": changed.months,
+            "batch_outcome": changed.as_dict() | {"quarantine_file": None},
+            "base_outcome": {k: v for k, v in outcome.as_dict().items() if k != "months"},
+            "observations": {k: full[k] for k in ("created", "updated", "deleted")},
+            "folded_equals_recount": matches,
+            "store_mb": round(sum(f.stat().st_size for f in events.root.rglob("*.parquet")) / 2**20, 1),
+            "peak_rss_mb": _peak_mb(),
+            "pandas_peak_rss_mb": pandas_peak,
+            "goals": {
+                "full_within_1_3x_bare": seconds["full"] <= 1.3 * seconds["bare_duckdb"],
+                "full_4x_faster_than_pandas": (
+                    seconds["pandas"] >= 4 * seconds["full"] if "pandas" in seconds else None
+                ),
+                "incremental_half_of_bare_affected": seconds["incremental"]
+                <= 0.5 * seconds["bare_affected_months"],
+                "peak_under_4gb": _peak_mb() < 4096,
+            },
+        }
+    )
+    for path in (base, changes):
+        path.unlink(missing_ok=True)
+    work.rmdir()
+    return result
+
+
+def _same_counts(a: pa.Table, b: pa.Table) -> bool:
+    key = ["month", "agency_id"]
+    a = (
+        a.cast(b.schema)
+        .filter(pa.compute.not_equal(a["dossiers"], 0))
+        .sort_by([(k, "ascending") for k in key])
+    )
+    b = b.sort_by([(k, "ascending") for k in key])
+    return a.equals(b)

@@ -1,0 +1,414 @@
+"""Event operations: ingest dossier records, keep the computed indicators current, reconcile them.
+
+The records live in the Parquet store (`store`), the arithmetic in plain SQL (`sql`) run by DuckDB
+(`compute`, `ingest`); this module ties them to the registry and the indicators: it exports the
+registry for the SQL, writes the results as observations (source "computed", approved) of the EV.*
+indicators and compares them with what agencies reported.
+"""
+
+import datetime
+import tempfile
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from dxmonitor.accounts import policy
+from dxmonitor.agencies.models import Agency, AgencyKind, Succession
+from dxmonitor.conf import data_dir
+from dxmonitor.core.periods import Period
+from dxmonitor.events import compute, generate, ingest, observations, schema
+from dxmonitor.events.ingest import Outcome, RefusedFile  # noqa: F401 (re-exported for callers)
+from dxmonitor.events.models import IngestBatch
+from dxmonitor.events.store import Store, connect
+from dxmonitor.indicators.models import Indicator, Observation
+
+Source, State = Observation.Source, Observation.State
+
+
+def store(root: Path | None = None) -> Store:
+    """The installation's event store, <DXMONITOR_DATA_DIR>/events."""
+    return Store(root or data_dir() / "events")
+
+
+# The registry as the SQL joins it
+
+
+def _main_successor(links: list[tuple]) -> int | None:
+    """Of an agency's succession links (successor, kind, note), the one that takes its work as a whole."""
+    if not links:
+        return None
+    for successor, kind, note in links:
+        if kind != Succession.Kind.SPLIT_INTO or note.lower().startswith("main receiver"):
+            return successor
+    return links[0][0]
+
+
+def agency_table(today: datetime.date | None = None) -> pa.Table:
+    """Every agency with the codes the SQL needs: its province and its successor valid today."""
+    today = today or timezone.localdate()
+    rows = list(Agency.objects.values_list("id", "code", "kind", "parent_id", "valid_from", "valid_to"))
+    by_id = {r[0]: r for r in rows}
+    links: dict[int, list[tuple]] = {}
+    for predecessor, successor, kind, note in Succession.objects.order_by("effective_date", "id").values_list(
+        "predecessor_id", "successor_id", "kind", "note"
+    ):
+        links.setdefault(predecessor, []).append((successor, kind, note))
+
+    def valid(agency_id) -> bool:
+        _, _, _, _, start, end = by_id[agency_id]
+        return (start is None or start <= today) and (end is None or today <= end)
+
+    def current(agency_id):
+        seen = set()
+        while agency_id is not None and agency_id not in seen and not valid(agency_id):
+            seen.add(agency_id)
+            agency_id = _main_successor(links.get(agency_id, []))
+        return agency_id
+
+    def province(agency_id):
+        _, _, kind, parent, _, _ = by_id[agency_id]
+        if kind == AgencyKind.PROVINCE:
+            return agency_id
+        if kind == AgencyKind.COMMUNE and parent in by_id and by_id[parent][2] == AgencyKind.PROVINCE:
+            return parent
+        return None
+
+    columns = {
+        "agency_id": [],
+        "code": [],
+        "kind": [],
+        "valid_from": [],
+        "valid_to": [],
+        "province_id": [],
+        "current_id": [],
+        "current_province_id": [],
+    }
+    for agency_id, code, kind, _parent, start, end in rows:
+        home = province(agency_id)
+        columns["agency_id"].append(agency_id)
+        columns["code"].append(code)
+        columns["kind"].append(kind)
+        columns["valid_from"].append(start)
+        columns["valid_to"].append(end)
+        columns["province_id"].append(home)
+        columns["current_id"].append(current(agency_id))
+        columns["current_province_id"].append(current(home) if home else None)
+    types = pa.schema(
+        [
+            ("agency_id", pa.int32()),
+            ("code", pa.string()),
+            ("kind", pa.string()),
+            ("valid_from", pa.date32()),
+            ("valid_to", pa.date32()),
+            ("province_id", pa.int32()),
+            ("current_id", pa.int32()),
+            ("current_province_id", pa.int32()),
+        ]
+    )
+    return pa.table(columns, schema=types)
+
+
+def export_registry(events: Store, table: pa.Table):
+    """agencies.parquet and successions.parquet beside the records, for engines other than this one."""
+    pq.write_table(table, events.root / "agencies.parquet")
+    links = list(
+        Succession.objects.values_list("predecessor_id", "successor_id", "kind", "effective_date", "note")
+    )
+    pq.write_table(
+        pa.table(
+            {
+                "predecessor_id": pa.array([r[0] for r in links], pa.int32()),
+                "successor_id": pa.array([r[1] for r in links], pa.int32()),
+                "kind": pa.array([r[2] for r in links], pa.string()),
+                "effective_date": pa.array([r[3] for r in links], pa.date32()),
+                "note": pa.array([r[4] for r in links], pa.string()),
+            }
+        ),
+        events.root / "successions.parquet",
+    )
+
+
+# Ingest
+
+
+def ingest_file(
+    actor, path, *, root: Path | None = None, step=lambda name, rows=0: None, recompute=True
+) -> Outcome:
+    """Ingest one CSV, Parquet or JSON Lines file as a batch, then bring its months' indicators up to date.
+
+    Args:
+        actor: who ingests (None for the CLI).
+        path: the file.
+        root: the event store's directory (default <data dir>/events).
+        step: called with each step's name, and (name, rows) as rows are done, for a progress bar.
+        recompute: fold the batch in and write its months' observations (default); False leaves the
+            months for a later `recompute`.
+
+    Raises:
+        RefusedFile: the file is not a batch (empty, wrong columns or types, not what its name says);
+            nothing was stored.
+    """
+    path = Path(path)
+    digest = ingest.file_digest(path) if path.exists() else ""
+    return _ingest(actor, {"path": path}, str(path), digest, root, step, recompute)
+
+
+def push_dossiers(actor, records: list[dict], *, root: Path | None = None) -> Outcome:
+    """Ingest records pushed by another system (POST /events/dossiers) and recompute their months.
+
+    Raises:
+        PermissionDenied: the actor may not push records (policy.administer, for now).
+        RefusedFile: the batch is empty or not a list of records with the schema's fields.
+    """
+    if not policy.administer(actor):
+        raise PermissionDenied
+    return _ingest(actor, {"records": records}, "api", "", root, lambda name, rows=0: None, True)
+
+
+def _ingest(actor, source: dict, label: str, digest: str, root, step, recompute) -> Outcome:
+    events = store(root)
+    table = agency_table()
+    con = connect(events.root)
+    try:
+        with events.lock():
+            events.check_format(con)
+            events.recover()
+            outcome = ingest.ingest(
+                events, con, table, batch=ingest.new_batch_id(digest), step=step, **source
+            )
+            IngestBatch.objects.create(
+                batch=outcome.batch,
+                source=label[:500],
+                sha256=digest,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                rows=outcome.rows,
+                new=outcome.new,
+                replaced=outcome.replaces,
+                older=outcome.older,
+                already_stored=outcome.stored,
+                duplicates=outcome.duplicate,
+                quarantined=outcome.quarantined,
+                months=outcome.months,
+                quarantine_file=outcome.quarantine_file,
+            )
+            if recompute:
+                step("recompute")
+                _recompute(events, con, table, outcome.months)
+    finally:
+        con.close()
+    return outcome
+
+
+# Recomputation
+
+
+def recompute(months=None, *, root: Path | None = None) -> dict:
+    """Fold pending batches into these months (all stored months when None) and rewrite their observations."""
+    events = store(root)
+    table = agency_table()
+    con = connect(events.root)
+    try:
+        with events.lock():
+            return _recompute(events, con, table, events.months() if months is None else months)
+    finally:
+        con.close()
+
+
+def _recompute(events: Store, con, table: pa.Table, months) -> dict:
+    months = sorted(set(months))
+    export_registry(events, table)
+    folded = compute.fold(events, con, months)
+    batches = {b for names in folded.values() for b in names}
+    IngestBatch.objects.filter(batch__in=batches, folded_at__isnull=True).update(folded_at=timezone.now())
+    written = observations.write(compute.figures(events, con, table, months), months)
+    return {"months": months, "folded": folded, **written}
+
+
+def compute_all(*, root: Path | None = None) -> dict:
+    """Recompute everything from the stored records: every month's counts and observations."""
+    events = store(root)
+    table = agency_table()
+    con = connect(events.root)
+    try:
+        with events.lock():
+            events.check_format(con)
+            export_registry(events, table)
+            months = compute.compute_all(events, con)
+            IngestBatch.objects.filter(folded_at__isnull=True).update(folded_at=timezone.now())
+            stale = [
+                int(p.replace("-", ""))
+                for p in Observation.objects.filter(
+                    source=Source.COMPUTED, indicator__code__startswith="EV.", period_kind="month"
+                )
+                .exclude(period__in=[schema.month_period(m) for m in months])
+                .values_list("period", flat=True)
+                .distinct()
+            ]
+            written = observations.write(compute.figures(events, con, table, months), months + stale)
+    finally:
+        con.close()
+    return {"months": months, **written}
+
+
+# Figures and reconciliation
+
+
+def figures(
+    month: str | None = None, level: str | None = None, map: str = "period", *, root=None
+) -> list[dict]:
+    """Computed figures per agency from the aggregates: counts and shares, with agency codes and names."""
+    events = store(root)
+    table = agency_table()
+    months = None
+    if month:
+        period = Period.parse(month)
+        months = [schema.month_code(period.year, period.index)]
+    con = connect()
+    try:
+        result = compute.figures(events, con, table, months).to_pylist()
+    finally:
+        con.close()
+    names = dict(Agency.objects.values_list("id", "name"))
+    codes = dict(zip(table["agency_id"].to_pylist(), table["code"].to_pylist(), strict=True))
+    found = []
+    for row in result:
+        if row["map"] != map or (level and row["level"] != level):
+            continue
+        shares = {}
+        for measure, numerator, denominator, *_ in schema.MEASURES:
+            if denominator is not None:
+                den = row[denominator]
+                shares[measure] = round(100 * row[numerator] / den, 2) if den else None
+        found.append(
+            {
+                "month": schema.month_period(row["month"]),
+                "map": row["map"],
+                "level": row["level"],
+                "agency": codes.get(row["agency_id"]),
+                "agency_name": names.get(row["agency_id"], ""),
+                "counts": {c: row[c] for c in schema.COUNTS},
+                "shares": shares,
+                "synthetic": bool(row["synthetic"]),
+            }
+        )
+    return found
+
+
+def reconciliation(
+    user, indicator: str | None = None, month: str | None = None, threshold: float | None = None
+):
+    """Self-reported beside computed values, per agency and month, with the gap in percentage points.
+
+    A computed EV.* indicator is compared with the approved reported values of itself and of the
+    indicators its definition lists in params["reconcile_with"] (catalogue indicators that agencies
+    report, such as one from a notice). Rows the user may not see are left out (policy.scope_by_agency).
+
+    Args:
+        user: who asks.
+        indicator: an indicator code (computed or reported side) to narrow to.
+        month: a month code, 2025-07.
+        threshold: the gap beyond which a row is flagged (default DXMONITOR_RECONCILE_GAP_PP).
+
+    Returns:
+        Dicts: indicator, reported_indicator, agency, agency_name, month, reported, computed, gap_pp,
+        flagged; largest gaps first.
+    """
+    threshold = settings.RECONCILE_GAP_PP if threshold is None else threshold
+    computed_ones = list(
+        Indicator.objects.filter(code__startswith="EV.", definitions__formula="computed").distinct()
+    )
+    definitions = observations.definitions_of(computed_ones)
+    rows = []
+    for computed_indicator in computed_ones:
+        if computed_indicator.unit != "%":
+            continue  # a gap in percentage points means nothing for a count
+        latest = (definitions.get(computed_indicator.pk) or [None])[0]
+        linked = (latest.params or {}).get("reconcile_with", []) if latest else []
+        counterparts = {computed_indicator.code, *linked}
+        if indicator and indicator not in counterparts:
+            continue
+        if indicator and indicator != computed_indicator.code:
+            counterparts = {indicator}
+        computed_qs = Observation.objects.filter(
+            indicator=computed_indicator, source=Source.COMPUTED, period_kind="month"
+        )
+        reported_qs = Observation.objects.filter(
+            indicator__code__in=counterparts,
+            source=Source.REPORTED,
+            state=State.APPROVED,
+            period_kind="month",
+        )
+        if month:
+            computed_qs = computed_qs.filter(period=Period.parse(month).code)
+            reported_qs = reported_qs.filter(period=Period.parse(month).code)
+        reported_qs = policy.scope_by_agency(user, reported_qs).select_related("agency", "indicator")
+        computed_by_key = {
+            (o.agency_id, o.period): o.value
+            for o in policy.scope_by_agency(user, computed_qs).only("agency_id", "period", "value")
+        }
+        for reported in reported_qs:
+            value = computed_by_key.get((reported.agency_id, reported.period))
+            if value is None or reported.value is None:
+                continue
+            gap = round(reported.value - value, 2)
+            rows.append(
+                {
+                    "indicator": computed_indicator.code,
+                    "reported_indicator": reported.indicator.code,
+                    "agency": reported.agency.code,
+                    "agency_name": reported.agency.name,
+                    "month": reported.period,
+                    "reported": reported.value,
+                    "computed": round(value, 2),
+                    "gap_pp": gap,
+                    "flagged": abs(gap) > threshold,
+                }
+            )
+    rows.sort(key=lambda r: (-abs(r["gap_pp"]), r["indicator"], r["agency"], r["month"]))
+    return rows
+
+
+RECONCILIATION_COLUMNS = [
+    "indicator",
+    "reported_indicator",
+    "agency",
+    "agency_name",
+    "month",
+    "reported",
+    "computed",
+    "gap_pp",
+    "flagged",
+]
+
+
+def write_reconciliation_csv(rows: list[dict], handle):
+    """The reconciliation rows as CSV (UTF-8, header), for a spreadsheet."""
+    import csv
+
+    writer = csv.DictWriter(handle, RECONCILIATION_COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+# Demo and benchmarks
+
+
+def generate_file(out: Path, rows: int, seed: int) -> int:
+    """Write a synthetic data set with today's registry (dxmonitor events generate)."""
+    con = connect()
+    try:
+        return generate.generate(con, agency_table(), Path(out), rows, seed)
+    finally:
+        con.close()
+
+
+def load_demo_events(rows: int = 20_000, seed: int = 1, *, root: Path | None = None) -> Outcome:
+    """A small synthetic set for the demo, ingested and computed; loading it again changes nothing."""
+    with tempfile.TemporaryDirectory(prefix="dxmonitor-events-") as folder:
+        path = Path(folder) / f"demo-dossiers-{seed}-{rows}.parquet"
+        generate_file(path, rows, seed)
+        return ingest_file(None, path, root=root)
