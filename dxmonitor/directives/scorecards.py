@@ -1,7 +1,7 @@
 """Scorecards: the four statuses counted for a task list, per agency and nationally, as of a date."""
 
 import datetime
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from django.conf import settings
 from django.db.models import Count, DateField, Exists, OuterRef, Q, Sum, Value
@@ -103,7 +103,7 @@ def ranking(user, filters: TaskFilter) -> list[dict]:
     """
     tasks = task_list(
         user,
-        TaskFilter(**{**filters.__dict__, "agency": None, "role": "", "collectives": False}),
+        replace(filters, agency=None, role="", collectives=False),
         with_status_filter=False,
     )
     # Grouped by agency and status, so that each task's status is worked out once.

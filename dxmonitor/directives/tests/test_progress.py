@@ -1,4 +1,5 @@
 import datetime
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -103,11 +104,14 @@ def test_bad_evidence_is_refused_and_nothing_is_stored(reporter, hanoi_task, set
 
 
 def test_evidence_is_served_only_to_those_who_may_see_the_task(
-    client, reporter, leader, approver, hanoi_task, registry
+    client, reporter, leader, approver, hanoi_task, registry, settings
 ):
     report = progress.file_report(hanoi_task, reporter, text="x", files=[_pdf()])
     evidence = report.evidence.get()
-    assert "files" not in str(evidence.file.path).split("/static/")  # outside any static root
+    stored = Path(evidence.file.path).resolve()
+    assert stored.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
+    assert not stored.is_relative_to(Path(settings.STATIC_ROOT).resolve())
+    assert settings.MEDIA_URL is None  # nothing under MEDIA_ROOT is served without the permission check
     url = reverse("evidence-file", args=[evidence.pk])
     for who in (reporter, leader, approver):
         client.force_login(who)
