@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("dxmonitor.agencies.urls")),
     path("", include("dxmonitor.directives.urls")),
     path("", include("dxmonitor.ingest.urls")),
+    path("", include("dxmonitor.indicators.urls")),
 ]

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from dxmonitor.core.twins import twin
+from dxmonitor.indicators import views
+
+urlpatterns = [
+    *twin("indicators/", views.catalogue, "indicator-index"),
+    *twin("indicators/classification/", views.classification, "indicator-classification"),
+    *twin("indicators/<str:code>/", views.indicator_page, "indicator-detail"),
+    path("indicators/<str:code>/chart.svg", views.chart_svg, name="indicator-chart"),
+    path("vendor/vega.js", views.vega_script, name="vega-script"),
+    *twin("rounds/", views.round_index, "round-index"),
+    *twin("rounds/<int:round_id>/", views.round_page, "round-detail"),
+    *twin("rounds/<int:round_id>/form/", views.round_form, "round-form"),
+    path("rounds/<int:round_id>/template.xlsx", views.round_template, name="round-template"),
+    path("rounds/<int:round_id>/upload/", views.round_upload, name="round-upload"),
+    path("rounds/<int:round_id>/review/", views.round_review, name="round-review"),
+    path(
+        "observations/<int:observation_id>/<str:step>/",
+        views.observation_step,
+        name="observation-step",
+    ),
+]
