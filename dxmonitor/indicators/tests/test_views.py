@@ -123,7 +123,7 @@ def test_the_form_saves_valid_values_and_rejects_one_with_a_message(client, setu
     assert response.status_code == 400
     rows = {r.indicator.code: r for r in response.context["rows"]}
     assert rows[share.code].errors["value"] == [
-        "A share cannot be above 100%; enter the percentage (for example 40.47), not a count."
+        "A share cannot be above 100%; enter the percentage (for example 40,47), not a count."
     ]
     assert rows[share.code].input["value"] == "140", "what the person typed is kept"
     assert not Observation.objects.filter(indicator=share).exists(), "nothing invalid is stored"
