@@ -154,11 +154,38 @@ def _history(user, indicator: Indicator, limit: int = 30):
 _SHOWN_FIELDS = ("state", "value", "numerator", "denominator", "done", "done_on", "note", "comment")
 
 
+def _field_labels() -> dict[str, str]:
+    return {
+        "state": _("State"),
+        "value": _("Value"),
+        "numerator": _("Numerator"),
+        "denominator": _("Denominator"),
+        "done": _("Done?"),
+        "done_on": _("Date done"),
+        "note": _("Note"),
+        "comment": _("Comment"),
+    }
+
+
+def _shown(field: str, value):
+    if field == "state" and value:
+        return dict(State.choices).get(value, value)
+    if field == "done" and value is not None:
+        return _("Yes") if value else _("No")
+    return value
+
+
 def _changes(entry) -> list[tuple[str, object, object]]:
+    """The fields a person cares about that the change set, as (label, before, after)."""
     before, after = entry.before or {}, entry.after or {}
+    labels = _field_labels()
     if not before:
-        return [(f, None, after[f]) for f in _SHOWN_FIELDS if after.get(f) not in (None, "")]
-    return [(f, before.get(f), after.get(f)) for f in _SHOWN_FIELDS if before.get(f) != after.get(f)]
+        fields = [f for f in _SHOWN_FIELDS if after.get(f) not in (None, "")]
+    else:
+        fields = [f for f in _SHOWN_FIELDS if before.get(f) != after.get(f)]
+    return [
+        (labels[f], _shown(f, before.get(f)) if before else None, _shown(f, after.get(f))) for f in fields
+    ]
 
 
 @signed_in
