@@ -47,7 +47,7 @@ _HEADER_SEARCH = 40
 
 State = Observation.State
 COLUMNS = (
-    ("code", "Mã chỉ tiêu\nCode", 12),
+    ("code", "Mã chỉ tiêu\nCode", 20),
     ("name", "Tên chỉ tiêu\nIndicator", 50),
     ("unit", "Đơn vị\nUnit", 10),
     ("what", "Cần nhập\nWhat to enter", 30),
@@ -118,22 +118,82 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
+STATUS_LABELS = {
+    "saved": gettext_lazy("Saved"),
+    "unchanged": gettext_lazy("Unchanged"),
+    "rejected": gettext_lazy("Rejected"),
+    "conflict": gettext_lazy("Conflict"),
+    "locked": gettext_lazy("Locked"),
+}
+# Why an upload is refused, by code; each message says what to do instead.
+_REFUSALS = {
+    "empty": gettext_lazy("The file is empty. Upload the Excel template (.xlsx) with the values filled in."),
+    "too_large": gettext_lazy(
+        "The file is %(size).1f MB; the largest file accepted is %(limit)d MB. Upload the template as it was "
+        "downloaded, without pictures or extra sheets."
+    ),
+    "unpacks_too_large": gettext_lazy(
+        "The workbook unpacks to %(size).1f MB, more than the %(limit)d MB a template can hold. Upload the "
+        "template as it was downloaded, without pictures or extra sheets."
+    ),
+    "encrypted": gettext_lazy(
+        "The file is protected by a password, or it is an old Excel 97–2003 file (.xls). Open it in Excel, "
+        "remove the password, save it as an Excel Workbook (.xlsx) and upload it again."
+    ),
+    "text": gettext_lazy(
+        "The file is text (for example CSV), not an Excel workbook, even if its name ends in .xlsx. Enter the "
+        "values in the downloaded template and upload that file."
+    ),
+    "not_xlsx": gettext_lazy(
+        "The file is not an Excel workbook (.xlsx). Upload the template you downloaded, with the values "
+        "filled in."
+    ),
+    "zip": gettext_lazy(
+        "The file is a ZIP archive or another kind of document, not an Excel workbook (.xlsx). Upload the "
+        "template you downloaded, with the values filled in."
+    ),
+    "damaged": gettext_lazy(
+        "The Excel file is damaged and cannot be read. Save it again in Excel (File → Save As → Excel "
+        "Workbook) and upload it again, or download a new template."
+    ),
+    "not_template": gettext_lazy(
+        "This workbook is not a dxmonitor template. Download the template of the round “%(round)s” for "
+        "%(agency)s and enter the values in it."
+    ),
+    "no_header": gettext_lazy(
+        "The header row of the template is missing. Download a new template and enter the values without "
+        "adding, removing or moving rows or columns."
+    ),
+    "columns": gettext_lazy(
+        "The columns of the template were changed (row %(row)d). Download a new template and enter the "
+        "values without adding, removing or moving columns."
+    ),
+    "other_round": gettext_lazy(
+        "This file is the template of the round “%(other)s” (%(other_period)s), not of “%(round)s” "
+        "(%(period)s). Download the template of “%(round)s” and enter the values in it."
+    ),
+    "other_agency": gettext_lazy(
+        "This file is the template of %(other)s, but the values are being entered for %(agency)s; an agency "
+        "reports only its own values. Download the template of %(agency)s and enter the values in it."
+    ),
+    "not_in_round": gettext_lazy("%(agency)s is not among the agencies that report in “%(title)s”."),
+}
+
+
 class ExcelError(Exception):
     """The file cannot be read as this round's template; nothing was stored.
 
-    `code` says which refusal it is (empty, too_large, encrypted, text, zip, not_xlsx, damaged,
-    not_template, columns, other_round, other_agency, not_in_round); str() is the message in the active
-    language, `both()` in Vietnamese and English for the API.
+    `code` says which refusal it is (a key of _REFUSALS); str() is the message in the active language,
+    `both()` in Vietnamese and English for the API.
     """
 
-    def __init__(self, code: str, message, **params):
+    def __init__(self, code: str, **params):
         super().__init__(code)
         self.code = code
-        self.message = message
         self.params = params
 
     def __str__(self):
-        return str(self.message) % self.params
+        return str(_REFUSALS[self.code]) % self.params
 
     def both(self) -> dict[str, str]:
         return both(self)
@@ -151,6 +211,11 @@ class RowResult:
     observation: Observation | None = None
     submitted: bool = False
 
+    @property
+    def status_label(self) -> str:
+        """The status in the active language, for pages."""
+        return str(STATUS_LABELS[self.status])
+
     def cell(self, name: str) -> str | None:
         """The cell of a field in the uploaded sheet, e.g. "H12" for "value"; None for a whole-row message."""
         return f"{LETTERS[name]}{self.row}" if name in LETTERS else None
@@ -158,31 +223,19 @@ class RowResult:
 
 @dataclass
 class ImportResult:
+    """What became of an upload: one result per row with entries, and how many values were submitted."""
+
     rows: list[RowResult] = field(default_factory=list)
     submitted: int = 0
 
-    def _count(self, status: str) -> int:
+    def count(self, status: str) -> int:
         return sum(1 for row in self.rows if row.status == status)
 
-    @property
-    def saved(self) -> int:
-        return self._count("saved")
-
-    @property
-    def unchanged(self) -> int:
-        return self._count("unchanged")
-
-    @property
-    def rejected(self) -> int:
-        return self._count("rejected")
-
-    @property
-    def conflicts(self) -> int:
-        return self._count("conflict")
-
-    @property
-    def locked(self) -> int:
-        return self._count("locked")
+    saved = property(lambda self: self.count("saved"))
+    unchanged = property(lambda self: self.count("unchanged"))
+    rejected = property(lambda self: self.count("rejected"))
+    conflicts = property(lambda self: self.count("conflict"))
+    locked = property(lambda self: self.count("locked"))
 
     @property
     def problems(self) -> list[RowResult]:
@@ -335,7 +388,7 @@ class _Checks:
 
     @staticmethod
     def _make(kind, low=None, high=None) -> DataValidation:
-        common = {"allow_blank": True, "showErrorMessage": True, "errorTitle": "Giá trị không hợp lệ"}
+        common = {"allow_blank": True, "showErrorMessage": True, "errorTitle": "Không hợp lệ / Invalid"}
         if kind == "done":
             return DataValidation(
                 type="list",
@@ -469,88 +522,40 @@ def _read(upload) -> bytes:
     else:
         size = getattr(upload, "size", None)
         if size is not None and size > limit:
-            raise _too_large(size, limit)
+            raise ExcelError("too_large", size=size / 2**20, limit=limit // 2**20)
         if hasattr(upload, "seek"):
             upload.seek(0)
         data = upload.read(limit + 1)
     if len(data) > limit:
-        raise _too_large(len(data), limit)
+        raise ExcelError("too_large", size=len(data) / 2**20, limit=limit // 2**20)
     if not data:
-        raise ExcelError(
-            "empty",
-            gettext_lazy("The file is empty. Upload the Excel template (.xlsx) with the values filled in."),
-        )
+        raise ExcelError("empty")
     return data
-
-
-def _too_large(size: int, limit: int) -> ExcelError:
-    return ExcelError(
-        "too_large",
-        gettext_lazy(
-            "The file is %(size).1f MB; the largest file accepted is %(limit)d MB. Upload the template as it "
-            "was downloaded, without pictures or extra sheets."
-        ),
-        size=size / 2**20,
-        limit=limit // 2**20,
-    )
 
 
 def _open(data: bytes):
     """The workbook, or an ExcelError saying in plain words what the file is instead."""
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         # An OLE container: a password-protected workbook, or an old .xls.
-        raise ExcelError(
-            "encrypted",
-            gettext_lazy(
-                "The file is protected by a password, or it is an old Excel 97–2003 file (.xls). Open it in "
-                "Excel, remove the password, save it as an Excel Workbook (.xlsx) and upload it again."
-            ),
-        )
+        raise ExcelError("encrypted")
     if not data.startswith(b"PK"):
         if not _CONTROL.search(data[:4096]):
-            raise ExcelError(
-                "text",
-                gettext_lazy(
-                    "The file is text (for example CSV), not an Excel workbook, even if its name ends in "
-                    ".xlsx. Enter the values in the downloaded template and upload that file."
-                ),
-            )
-        raise ExcelError(
-            "not_xlsx",
-            gettext_lazy(
-                "The file is not an Excel workbook (.xlsx). Upload the template you downloaded, with the "
-                "values filled in."
-            ),
-        )
+            raise ExcelError("text")
+        raise ExcelError("not_xlsx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise _damaged() from None
+        raise ExcelError("damaged") from None
     if not any(info.filename.startswith("xl/") for info in infos):
-        raise ExcelError(
-            "zip",
-            gettext_lazy(
-                "The file is a ZIP archive or another kind of document, not an Excel workbook (.xlsx). "
-                "Upload the template you downloaded, with the values filled in."
-            ),
-        )
-    if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
-        raise _too_large(sum(info.file_size for info in infos), MAX_UNPACKED_BYTES)
+        raise ExcelError("zip")
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ExcelError("unpacks_too_large", size=unpacked / 2**20, limit=MAX_UNPACKED_BYTES // 2**20)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises a dozen types for a damaged package
-        raise _damaged() from None
-
-
-def _damaged() -> ExcelError:
-    return ExcelError(
-        "damaged",
-        gettext_lazy(
-            "The Excel file is damaged and cannot be read. Save it again in Excel (File → Save As → Excel "
-            "Workbook) and upload it again, or download a new template."
-        ),
-    )
+        raise ExcelError("damaged") from None
 
 
 @dataclass
@@ -569,37 +574,25 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _not_template(round: ReportingRound, agency) -> ExcelError:
-    return ExcelError(
-        "not_template",
-        gettext_lazy(
-            "This workbook is not a dxmonitor template. Download the template of the round “%(round)s” for "
-            "%(agency)s and enter the values in it."
-        ),
-        round=round.title,
-        agency=agency.name,
-    )
-
-
 def _parse(data: bytes, round: ReportingRound, agency) -> list[_Upload]:
     """The rows of an upload after its file, its round and its agency are checked."""
     workbook = _open(data)
     try:
         if META_SHEET not in workbook.sheetnames or SHEET not in workbook.sheetnames:
-            raise _not_template(round, agency)
+            raise ExcelError("not_template", round=round.title, agency=agency.name)
         meta = {
             str(row[0]): row[1]
             for row in workbook[META_SHEET].iter_rows(max_row=50, max_col=2, values_only=True)
             if row and row[0] is not None
         }
         if meta.get("format") != FORMAT:
-            raise _not_template(round, agency)
+            raise ExcelError("not_template", round=round.title, agency=agency.name)
         _check_identity(meta, round, agency)
         rows = list(workbook[SHEET].iter_rows(max_row=MAX_ROWS, max_col=len(KEYS)))
     except ExcelError:
         raise
     except Exception:
-        raise _damaged() from None
+        raise ExcelError("damaged") from None
     finally:
         workbook.close()
     return _rows(rows)
@@ -609,10 +602,6 @@ def _check_identity(meta: dict, round: ReportingRound, agency):
     if str(meta.get("round")) != str(round.pk) or meta.get("period") != round.period:
         raise ExcelError(
             "other_round",
-            gettext_lazy(
-                "This file is the template of the round “%(other)s” (%(other_period)s), not of “%(round)s” "
-                "(%(period)s). Download the template of “%(round)s” and enter the values in it."
-            ),
             other=meta.get("round_title") or "?",
             other_period=meta.get("period") or "?",
             round=round.title,
@@ -622,11 +611,6 @@ def _check_identity(meta: dict, round: ReportingRound, agency):
         other = Agency.objects.filter(code=str(meta.get("agency"))).first()
         raise ExcelError(
             "other_agency",
-            gettext_lazy(
-                "This file is the template of %(other)s, but the values are being entered for %(agency)s; "
-                "an agency reports only its own values. Download the template of %(agency)s and enter the "
-                "values in it."
-            ),
             other=other.name if other else meta.get("agency_name") or meta.get("agency"),
             agency=agency.name,
         )
@@ -639,38 +623,30 @@ def _rows(rows) -> list[_Upload]:
             header = i
             break
     else:
-        raise ExcelError(
-            "columns",
-            gettext_lazy(
-                "The header row of the template is missing. Download a new template and enter the values "
-                "without adding, removing or moving rows or columns."
-            ),
-        )
+        raise ExcelError("no_header")
     if [_words(cell.value) for cell in _padded(rows[header])] != headers:
-        raise ExcelError(
-            "columns",
-            gettext_lazy(
-                "The columns of the template were changed (row %(row)d). Download a new template and enter "
-                "the values without adding, removing or moving columns."
-            ),
-            row=header + 1,
-        )
+        raise ExcelError("columns", row=header + 1)
     uploads = []
     for i, row in enumerate(rows[header + 1 :], header + 2):
         cells = dict(zip(KEYS, _padded(row), strict=True))
-        version = cells["version"].value
         uploads.append(
             _Upload(
                 row=i,
                 code=_text(cells["code"].value),
                 cells=cells,
-                # A version that is not a number is taken as "no value when downloaded": a conflict at
-                # worst, never an overwrite.
-                version=version if isinstance(version, int) and not isinstance(version, bool) else 0,
+                version=_version(cells["version"].value),
                 fingerprint=_text(cells["fingerprint"].value),
             )
         )
     return uploads
+
+
+def _version(value) -> int:
+    # A version that is not a whole number is taken as "no value when downloaded": a conflict at worst,
+    # never an overwrite.
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        return int(value)
+    return 0
 
 
 def _padded(row) -> tuple:
@@ -692,7 +668,7 @@ def _text(value) -> str:
 # Cells as entries
 
 
-def _number(cell, rules: validation.Rules, problems: list, key: str) -> float | None:
+def _number(cell, problems: list, key: str) -> float | None:
     try:
         number = validation.parse_number(cell.value)
     except ValueError:
@@ -745,7 +721,7 @@ def _entry(upload: _Upload, rules: validation.Rules) -> tuple[dict, dict[str, li
     for key in ENTERED[rules.kind]:
         cell = upload.cells[key]
         if key in ("value", "numerator", "denominator"):
-            fields[key] = _number(cell, rules, problems, key)
+            fields[key] = _number(cell, problems, key)
         elif key == "done":
             try:
                 fields[key] = _done(cell.value)
@@ -797,12 +773,7 @@ def import_workbook(
     if indicators and not any(policy.report_value(actor, i, agency) for i in indicators.values()):
         raise PermissionDenied
     if not round.agencies.filter(pk=agency.pk).exists():
-        raise ExcelError(
-            "not_in_round",
-            gettext_lazy("%(agency)s is not among the agencies that report in “%(title)s”."),
-            agency=agency.name,
-            title=round.title,
-        )
+        raise ExcelError("not_in_round", agency=agency.name, title=round.title)
     uploads = [u for u in _parse(_read(upload), round, agency) if not u.empty()]
     # A lead agency reports some national values, not all: refuse before storing anything.
     for u in uploads:
@@ -848,10 +819,6 @@ def _import_row(actor, round, agency, period, indicators: dict, upload: _Upload,
     result.observation = current
     if _fingerprint(fields) == upload.fingerprint or (current and _same(fields, _stored(current, rules))):
         result.status = "unchanged"
-        return result
-    if current and current.state not in services.EDITABLE:
-        result.status = "locked"
-        result.messages = {NON_FIELD_ERRORS: services._locked(current.state).messages}
         return result
     try:
         result.observation = services.record_observation(

@@ -10,6 +10,8 @@ from dxmonitor.accounts.models import Role, User
 from dxmonitor.accounts.services import create_user
 from dxmonitor.agencies.models import Agency
 from dxmonitor.agencies.services import load_agencies
+from dxmonitor.events.services import load_demo_events
+from dxmonitor.indicators.demo import load_demo_round
 from dxmonitor.ingest.services import load_samples
 
 # One account per role. Agencies: Hà Nội (a province that kept its borders in 2025) and the Ministry of
@@ -24,7 +26,10 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo: database, agencies, sample notices, one login per role; then serve."
+    help = (
+        "Create or refresh the demo: database, agencies, sample notices, one login per role, a synthetic "
+        "quarterly reporting round and synthetic dossier events; then serve."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="set up only, do not start the server")
@@ -45,6 +50,19 @@ class Command(BaseCommand):
             f"Nhiệm vụ, chỉ tiêu đã công bố / published tasks, indicators: {tasks}, {indicators}"
         )
         logins = self._users()
+        # Made-up values on top of the notices, marked as such wherever they show (docs/DESIGN.md).
+        c = load_demo_round(User.objects.get(username="thuky"))
+        self.stdout.write(
+            f"Kỳ báo cáo minh họa / synthetic reporting round: {c['rounds']} kỳ / rounds, "
+            f"{c['indicators']} chỉ tiêu / indicators, {c['agencies']} cơ quan / agencies; "
+            f"{c['observations']} giá trị / values ({c['approved']} đã duyệt / approved, "
+            f"{c['submitted']} chờ duyệt / submitted, {c['draft']} nháp / draft, {c['returned']} trả lại / returned)"
+        )
+        events = load_demo_events()
+        self.stdout.write(
+            f"Hồ sơ TTHC minh họa / synthetic dossier events: {events.rows} ({events.new} mới / new), "
+            f"{len(events.months)} tháng tính lại / months recomputed"
+        )
         self.stdout.write("\nTài khoản demo / demo logins:")
         for username, password, role, agency in logins:
             self.stdout.write(f"  {username:<14} {password:<22} {role}{' · ' + agency if agency else ''}")
