@@ -48,7 +48,9 @@ def form_post(client, round_, data, action="submit", agency=""):
     return client.post(url, payload)
 
 
-def test_the_catalogue_lists_indicators_with_their_latest_national_value(client, setup, secretariat, approver):
+def test_the_catalogue_lists_indicators_with_their_latest_national_value(
+    client, setup, secretariat, approver
+):
     share, ratio, _ = setup
     approved(secretariat, share, Agency.objects.get(code="P01"), "2026-Q3", value=50)
     client_for(client, approver)
@@ -73,7 +75,9 @@ def test_the_indicator_page_shows_the_chart_spec_figures_agencies_and_history(
     assert 'id="chart-spec"' in html and reverse("vega-script") in html
     spec = page.context["spec"]
     assert spec["data"]["values"][0] | {} == spec["data"]["values"][0]
-    assert [(v["period"], v["value"], v["target"]) for v in spec["data"]["values"]] == [("2026-Q3", 60.0, 60.0)]
+    assert [(v["period"], v["value"], v["target"]) for v in spec["data"]["values"]] == [
+        ("2026-Q3", 60.0, 60.0)
+    ]
     assert [r["observation"].agency.code for r in page.context["ranking"]] == ["P79", "P01"]
     assert "Số liệu ước tính" in html
     assert page.context["history"], "the approvals are in the history"
@@ -82,7 +86,9 @@ def test_the_indicator_page_shows_the_chart_spec_figures_agencies_and_history(
     assert {v["agency"] for v in data["values"]} == {"P01", "P79"}
 
 
-def test_an_agency_sees_only_its_own_values_on_the_indicator_page(client, setup, secretariat, hanoi, hcmc, reporter):
+def test_an_agency_sees_only_its_own_values_on_the_indicator_page(
+    client, setup, secretariat, hanoi, hcmc, reporter
+):
     share, _, _ = setup
     approved(secretariat, share, hanoi, "2026-Q3", value=50)
     approved(secretariat, share, hcmc, "2026-Q3", value=70)
@@ -146,7 +152,10 @@ def test_a_second_person_saving_the_same_value_gets_a_conflict(client, setup, re
     services.record_observation(approver, share, hanoi, "2026-Q3", value=45, expected_version=first.version)
     client_for(client, reporter)
     response = form_post(
-        client, round_, {f"i{share.pk}-value": "41", f"i{share.pk}-version": str(first.version)}, action="save"
+        client,
+        round_,
+        {f"i{share.pk}-value": "41", f"i{share.pk}-version": str(first.version)},
+        action="save",
     )
     assert response.status_code == 400
     errors = {r.indicator.code: r.errors for r in response.context["rows"]}[share.code]
@@ -186,7 +195,9 @@ def test_the_approver_returns_then_approves_and_the_national_figure_changes(
     assert observation.state == "submitted"
     client_for(client, approver)
     queue = client.get(reverse("round-review", args=[round_.pk]))
-    assert [o.agency.code for o in queue.context["rows"]] == ["P01"], "the approver sees their own agency only"
+    assert [o.agency.code for o in queue.context["rows"]] == ["P01"], (
+        "the approver sees their own agency only"
+    )
     client.post(
         reverse("observation-step", args=[observation.pk, "return"]),
         {"comment": "Số liệu chưa khớp báo cáo tháng", "version": observation.version},
@@ -199,7 +210,9 @@ def test_the_approver_returns_then_approves_and_the_national_figure_changes(
     form_post(client, round_, {f"i{share.pk}-value": "50", f"i{share.pk}-version": str(observation.version)})
     observation.refresh_from_db()
     client_for(client, approver)
-    client.post(reverse("observation-step", args=[observation.pk, "approve"]), {"version": observation.version})
+    client.post(
+        reverse("observation-step", args=[observation.pk, "approve"]), {"version": observation.version}
+    )
     observation.refresh_from_db()
     assert observation.state == "approved"
     data = client.get(reverse("indicator-detail-json", args=[share.code])).json()
