@@ -28,7 +28,8 @@ def series_spec(
     """The national value per period as a line, the target per period as a dashed line with ticks.
 
     Args:
-        rows: dicts with period, value, target, status and optional text, source, note, target_text.
+        rows: dicts with period, value, target, status and optional period_label, text, source, note,
+            target_text; drawn in the order given.
         labels: the words shown, keyed: period, value, target, status, source, note, and one per
             status code (achieved, not_achieved, no_data) for the tooltip.
         unit: appended to the value axis title.
@@ -42,7 +43,7 @@ def series_spec(
     for row in rows:
         values.append(
             {
-                "period": row["period"],
+                "period": row.get("period_label") or row["period"],
                 "value": row.get("value"),
                 "target": row.get("target"),
                 "label": _label(row),

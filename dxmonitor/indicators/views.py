@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -88,6 +88,20 @@ def _latest_national(indicators) -> dict[int, dict]:
 
 
 # One indicator
+
+
+def _chart_rows(series: list[dict]) -> list[dict]:
+    """The series in time order by the end of each period (a year after its fourth quarter), labelled."""
+    english = translation.get_language() == "en"
+
+    def label(code: str) -> str:
+        period = Period.parse(code)
+        return period.label_en if english else period.label_vi
+
+    ordered = sorted(
+        series, key=lambda f: (Period.parse(f["period"]).end, -Period.parse(f["period"]).start.toordinal())
+    )
+    return [f | {"period_label": label(f["period"])} for f in ordered]
 
 
 def _chart_labels() -> dict[str, str]:
@@ -213,7 +227,7 @@ def indicator_page(request, code, format):
             "reconciliation": reconciliation,
         }
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
-    spec = charts.series_spec(series, labels=_chart_labels(), unit=indicator.unit)
+    spec = charts.series_spec(_chart_rows(series), labels=_chart_labels(), unit=indicator.unit)
     definitions = sorted(indicator.definitions.all(), key=lambda d: -d.version)
     context = {
         "indicator": indicator,
@@ -251,7 +265,10 @@ def chart_svg(request, code):
 
     indicator = get_object_or_404(Indicator, code=code)
     spec = charts.series_spec(
-        figures.indicator_series(indicator), labels=_chart_labels(), unit=indicator.unit, width=640
+        _chart_rows(figures.indicator_series(indicator)),
+        labels=_chart_labels(),
+        unit=indicator.unit,
+        width=640,
     )
     response = HttpResponse(vl_convert.vegalite_to_svg(spec), content_type="image/svg+xml")
     response["Content-Disposition"] = f'inline; filename="{indicator.code}.svg"'

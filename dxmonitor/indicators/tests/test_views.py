@@ -76,7 +76,7 @@ def test_the_indicator_page_shows_the_chart_spec_figures_agencies_and_history(
     spec = page.context["spec"]
     assert spec["data"]["values"][0] | {} == spec["data"]["values"][0]
     assert [(v["period"], v["value"], v["target"]) for v in spec["data"]["values"]] == [
-        ("2026-Q3", 60.0, 60.0)
+        ("Q3 2026", 60.0, 60.0)
     ]
     assert [r["observation"].agency.code for r in page.context["ranking"]] == ["P79", "P01"]
     assert "Số liệu ước tính" in html
@@ -287,3 +287,17 @@ def test_anonymous_visitors_are_sent_to_log_in(client, setup):
     assert client.get(reverse("indicator-detail", args=[share.code])).status_code == 302
     assert client.get(reverse("indicator-detail-json", args=[share.code])).status_code == 401
     assert client.get(reverse("round-form", args=[round_.pk])).status_code == 302
+
+
+def test_the_chart_draws_periods_in_time_order_a_year_after_its_fourth_quarter():
+    from dxmonitor.indicators.views import _chart_rows
+
+    rows = [{"period": p} for p in ("2025-Q4", "2026", "2026-Q1", "2026-Q2", "2025", "2026-Q4")]
+    assert [r["period_label"] for r in _chart_rows(rows)] == [
+        "Q4 2025",
+        "2025",
+        "Q1 2026",
+        "Q2 2026",
+        "Q4 2026",
+        "2026",
+    ]
