@@ -25,7 +25,7 @@ def series_spec(
     width: int | str = "container",
     height: int = 260,
 ) -> dict:
-    """The national value per period as a line, the target per period as a dashed line with ticks.
+    """The national value per period as a line, the target per period as a dashed line with diamonds.
 
     Args:
         rows: dicts with period, value, target, status and optional period_label, text, source, note,
@@ -91,7 +91,13 @@ def series_spec(
             },
             {
                 "transform": [{"filter": "datum.target != null"}],
-                "mark": {"type": "tick", "color": TARGET_COLOUR, "thickness": 2},
+                "mark": {
+                    "type": "point",
+                    "shape": "diamond",
+                    "filled": True,
+                    "size": 50,
+                    "color": TARGET_COLOUR,
+                },
                 "encoding": {"y": {"field": "target", "type": "quantitative"}, "tooltip": tooltip},
             },
         ],

@@ -47,6 +47,13 @@ def _source_labels() -> dict[str, str]:
     return {str(value): str(label) for value, label in Source.choices}
 
 
+def _figure_source(figure: dict) -> str:
+    """Where a national figure came from, in words: agencies' values aggregated, or a stored value's source."""
+    if figure.get("source") == Source.COMPUTED and figure.get("formula") in formulas.AGGREGATES:
+        return _("Aggregated from the agencies' approved values")
+    return _source_labels().get(figure.get("source") or "", "")
+
+
 # The catalogue
 
 
@@ -138,7 +145,7 @@ def _ranking(indicator: Indicator, rows: list[Observation]) -> list[dict]:
     return [{"rank": n, "observation": r} for n, r in enumerate(done, 1)]
 
 
-def _history(user, indicator: Indicator, limit: int = 30):
+def _history(user, indicator: Indicator, limit: int = 15):
     """The latest changes to the indicator's values, targets and definitions that the user may read."""
     from django.contrib.contenttypes.models import ContentType
 
@@ -151,8 +158,12 @@ def _history(user, indicator: Indicator, limit: int = 30):
             indicator=indicator, agency__kind=AgencyKind.NATION, state=State.APPROVED
         )
     kinds = ContentType.objects.get_for_models(Observation, Target, IndicatorDefinition)
+    of_value = {
+        str(pk): f"{agency} · {period}"
+        for pk, agency, period in values.values_list("pk", "agency__name", "period")
+    }
     ids = {
-        Observation: [str(pk) for pk in values.values_list("pk", flat=True)],
+        Observation: list(of_value),
         Target: [str(pk) for pk in indicator.targets.values_list("pk", flat=True)],
         IndicatorDefinition: [str(pk) for pk in indicator.definitions.values_list("pk", flat=True)],
     }
@@ -162,7 +173,15 @@ def _history(user, indicator: Indicator, limit: int = 30):
     entries = AuditEntry.objects.filter(query).select_related("actor", "content_type").order_by("-at")[:limit]
     labels = {Observation: _("value"), Target: _("target"), IndicatorDefinition: _("definition")}
     by_type = {kinds[m].pk: labels[m] for m in labels}
-    return [{"entry": e, "what": by_type.get(e.content_type_id, ""), "changes": _changes(e)} for e in entries]
+    return [
+        {
+            "entry": e,
+            "what": by_type.get(e.content_type_id, ""),
+            "of": of_value.get(e.object_id, "") if e.content_type_id == kinds[Observation].pk else "",
+            "changes": _changes(e),
+        }
+        for e in entries
+    ]
 
 
 _SHOWN_FIELDS = ("state", "value", "numerator", "denominator", "done", "done_on", "note", "comment")
@@ -216,6 +235,11 @@ def indicator_page(request, code, format):
             chosen = periods[0] if periods else ""
     of_period = [v for v in values if v.period == chosen]
     ranking = _ranking(indicator, of_period) if policy.sees_everything(request.user) else []
+    ranks = {r["observation"].pk: r["rank"] for r in ranking}
+    # Ranked values first, best first; then the rest (not approved, or no value) by agency name.
+    of_period.sort(key=lambda v: (ranks.get(v.pk, len(ranks) + 1), v.agency.name))
+    for value in of_period:
+        value.rank = ranks.get(value.pk)
     reconciliation = _reconciliation(request.user, indicator)
     if format == "json":
         data = IndicatorOut.from_orm(indicator).model_dump(mode="json") | {
@@ -227,7 +251,10 @@ def indicator_page(request, code, format):
             "reconciliation": reconciliation,
         }
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
-    spec = charts.series_spec(_chart_rows(series), labels=_chart_labels(), unit=indicator.unit)
+    series = _chart_rows(series)
+    spec = charts.series_spec(series, labels=_chart_labels(), unit=indicator.unit)
+    for figure in series:
+        figure["source_label"] = _figure_source(figure)
     definitions = sorted(indicator.definitions.all(), key=lambda d: -d.version)
     context = {
         "indicator": indicator,
