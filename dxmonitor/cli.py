@@ -17,7 +17,7 @@ COMMANDS = {
     "extract": "read a notice (TXT, DOCX, PDF) and print its tasks and indicators, without a database",
     "ingest": "store a notice and its extracted tasks and indicators as drafts for review",
     "extract-eval": "score the reader against the hand-written gold annotations of the samples",
-    "bench": "time operations on generated data in a throwaway database (`bench tasks`)",
+    "bench": "time operations on generated data in a throwaway database (`bench tasks`, `bench indicators`, `bench events`)",
     "events": "public-service dossier records: ingest, generate, compute, reconcile",
     "remind": "send due-date, deadline-passed and weekly digest reminders (idempotent)",
     "worker": "run background jobs and the daily reminder schedule",

@@ -60,22 +60,27 @@ def _approved(indicator_ids, periods=None):
 
 
 def _agency_values(indicator_ids, periods=None) -> dict[tuple[int, str], list[formulas.AgencyValue]]:
-    """Each approved agency value, per (indicator id, period code): what a share of agencies counts."""
-    found: dict[tuple[int, str], list[formulas.AgencyValue]] = {}
-    rows = _approved(indicator_ids, periods).values_list(
-        "indicator_id",
-        "period",
-        "agency__code",
-        "agency__kind",
-        "value",
-        "numerator",
-        "denominator",
-        "done",
-        "done_on",
+    """Each approved agency value, per (indicator id, period code): what a share of agencies counts.
+
+    Only what a share reads (the agency, its group, done and when); the agencies' codes and kinds are
+    looked up once each rather than joined to every row.
+    """
+    rows = list(
+        _approved(indicator_ids, periods)
+        .order_by()
+        .values_list("indicator_id", "period", "agency_id", "done", "done_on")
     )
-    for ind, period, code, kind, value, num, den, done, done_on in rows.order_by().iterator(chunk_size=5000):
+    agencies = {
+        pk: (code, agency_group(kind))
+        for pk, code, kind in Agency.objects.filter(pk__in={row[2] for row in rows}).values_list(
+            "pk", "code", "kind"
+        )
+    }
+    found: dict[tuple[int, str], list[formulas.AgencyValue]] = {}
+    for ind, period, agency_id, done, done_on in rows:
+        code, group = agencies[agency_id]
         found.setdefault((ind, period), []).append(
-            formulas.AgencyValue(code, agency_group(kind), value, num, den, done, done_on)
+            formulas.AgencyValue(code, group, done=done, done_on=done_on)
         )
     return found
 
@@ -124,6 +129,10 @@ def _inputs(indicator_ids, definitions: dict[int, list], periods=None):
 _OF_TOTALS = (formulas.RATIO, formulas.SUM, formulas.MEAN)
 
 
+def _groups(definition) -> tuple[str, ...]:
+    return tuple((definition.params.get("groups") if definition else None) or DEFAULT_GROUPS)
+
+
 def required_agencies(indicator: Indicator, period, definition=None) -> dict[str, list[str]]:
     """Group → codes of the agencies a share-of-agencies indicator counts for a period.
 
@@ -132,29 +141,90 @@ def required_agencies(indicator: Indicator, period, definition=None) -> dict[str
     of the period.
     """
     period = as_period(period)
-    groups = (definition.params.get("groups") if definition else None) or DEFAULT_GROUPS
-    rounds = ReportingRound.objects.filter(indicators=indicator, period=period.code)
-    if rounds.exists():
-        agencies = Agency.objects.filter(rounds__in=rounds).distinct()
-    else:
-        kinds = [k for g in groups for k in GROUP_KINDS.get(g, ())]
-        agencies = Agency.objects.valid_on(period.end).filter(kind__in=kinds)
+    key = (indicator.pk, period.code)
+    return _required_agencies({key: (period, definition)})[key]
+
+
+def _required_agencies(wanted: dict[tuple[int, str], tuple]) -> dict[tuple[int, str], dict[str, list[str]]]:
+    """`required_agencies` for {(indicator id, period code): (Period, definition)}, in three queries.
+
+    A share of agencies is recomputed for every indicator and month: the registry is read once, not
+    once per figure.
+    """
+    rounds: dict[tuple[int, str], set[int]] = {}
+    links = ReportingRound.indicators.through.objects.filter(
+        indicator_id__in={i for i, _c in wanted}, reportinground__period__in={c for _i, c in wanted}
+    ).values_list("indicator_id", "reportinground__period", "reportinground_id")
+    for indicator_id, code, round_id in links:
+        if (indicator_id, code) in wanted:
+            rounds.setdefault((indicator_id, code), set()).add(round_id)
+    members: dict[int, set[int]] = {}
+    if rounds:
+        for round_id, agency_id in ReportingRound.agencies.through.objects.filter(
+            reportinground_id__in=set().union(*rounds.values())
+        ).values_list("reportinground_id", "agency_id"):
+            members.setdefault(round_id, set()).add(agency_id)
+    kinds = {
+        kind
+        for key, (_p, definition) in wanted.items()
+        if key not in rounds
+        for group in _groups(definition)
+        for kind in GROUP_KINDS.get(group, ())
+    }
+    agencies = list(
+        Agency.objects.filter(Q(kind__in=kinds) | Q(pk__in=set().union(*members.values())))
+        .order_by("kind", "name")
+        .values_list("pk", "code", "kind", "valid_from", "valid_to")
+    )
+    found, by_day = {}, {}
+    for key, (period, definition) in wanted.items():
+        groups = _groups(definition)
+        if key in rounds:
+            chosen = set().union(*(members.get(r, set()) for r in rounds[key]))
+            found[key] = _by_group([a for a in agencies if a[0] in chosen], groups)
+            continue
+        if (period.end, groups) not in by_day:
+            day, of_kinds = period.end, {k for g in groups for k in GROUP_KINDS.get(g, ())}
+            existing = [
+                a
+                for a in agencies
+                if a[2] in of_kinds and (a[3] is None or a[3] <= day) and (a[4] is None or day <= a[4])
+            ]
+            by_day[period.end, groups] = _by_group(existing, groups)
+        found[key] = {group: list(codes) for group, codes in by_day[period.end, groups].items()}
+    return found
+
+
+def _by_group(agencies, groups) -> dict[str, list[str]]:
     required: dict[str, list[str]] = {}
-    for code, kind in agencies.values_list("code", "kind"):
+    for _pk, code, kind, *_valid in agencies:
         group = agency_group(kind)
         if group in groups:
             required.setdefault(group, []).append(code)
     return required
 
 
-def _compute(indicator, period: Period, definition, totals, values) -> formulas.Figure | None:
+def _compute(indicator, period: Period, definition, totals, values, required=None) -> formulas.Figure | None:
+    """The figure by the definition's formula; `required` as required_agencies gives it, or None to look up."""
     formula = _formula(definition)
     if formula in _OF_TOTALS and totals is not None:
         return formulas.from_totals(formula, totals, unit=indicator.unit)
     if formula == formulas.SHARE_OF_AGENCIES and values:
-        required = required_agencies(indicator, period, definition)
+        if required is None:
+            required = required_agencies(indicator, period, definition)
         return formulas.national(formula, values, required=required, by=period.end)
     return None
+
+
+def _required_for(values: dict, definitions: dict) -> dict[tuple[int, str], dict[str, list[str]]]:
+    """The agencies required for each (indicator id, period code) with agency values to count."""
+    wanted = {}
+    for indicator_id, code in values:
+        period = Period.parse(code)
+        definition = in_force(definitions.get(indicator_id, []), period)
+        if _formula(definition) == formulas.SHARE_OF_AGENCIES:
+            wanted[indicator_id, code] = (period, definition)
+    return _required_agencies(wanted) if wanted else {}
 
 
 def _shares(figure: formulas.Figure) -> list[dict]:
@@ -193,10 +263,10 @@ def _empty(indicator: Indicator, period: Period, definition) -> dict:
     }
 
 
-def _figure(indicator, period: Period, definition, totals, values, stored: dict) -> dict:
+def _figure(indicator, period: Period, definition, totals, values, stored: dict, required=None) -> dict:
     result = _empty(indicator, period, definition)
     formula = result["formula"]
-    figure = _compute(indicator, period, definition, totals, values)
+    figure = _compute(indicator, period, definition, totals, values, required)
     if figure is not None and figure.value is not None:
         return result | {
             "value": figure.value,
@@ -251,12 +321,19 @@ def _figures(indicators: list[Indicator], codes: list[str] | None) -> dict[tuple
         keys = {*totals, *values, *stored, *targets.values_list("indicator_id", "period")}
     else:
         keys = {(i, c) for i in by_id for c in codes}
+    required = _required_for(values, definitions)
     found = {}
     for indicator_id, code in keys:
         period, key = Period.parse(code), (indicator_id, code)
         definition = in_force(definitions.get(indicator_id, []), period)
         found[key] = _figure(
-            by_id[indicator_id], period, definition, totals.get(key), values.get(key, []), stored.get(key, {})
+            by_id[indicator_id],
+            period,
+            definition,
+            totals.get(key),
+            values.get(key, []),
+            stored.get(key, {}),
+            required.get(key),
         )
     return found
 
@@ -293,37 +370,41 @@ def _nation() -> Agency:
 _FIGURE_FIELDS = ("value", "numerator", "denominator", "text", "definition_id")
 
 
-def _same(row: Observation, fields: dict) -> bool:
+def _stored(nation: Agency, indicator_ids, periods=None) -> dict[tuple[int, str], dict]:
+    """The computed national rows' pk and figure fields, per (indicator id, period code).
+
+    Values, not model instances: a recomputation compares thousands of rows and rewrites few.
+    """
+    rows = Observation.objects.filter(agency=nation, source=Source.COMPUTED, indicator_id__in=indicator_ids)
+    if periods is not None:
+        rows = rows.filter(period__in=periods)
+    return {
+        (row["indicator_id"], row["period"]): row
+        for row in rows.order_by().values("pk", "indicator_id", "period", *_FIGURE_FIELDS)
+    }
+
+
+def _same(row: dict, fields: dict) -> bool:
     # A database may add floats up in another order from one run to the next: the last bits differ.
     return all(
         math.isclose(old, new, rel_tol=1e-12, abs_tol=1e-12)
         if isinstance(old, float) and isinstance(new, float)
         else old == new
-        for old, new in ((getattr(row, k), v) for k, v in fields.items())
+        for old, new in ((row[k], v) for k, v in fields.items())
     )
 
 
 @transaction.atomic
-def _save(
-    figures: dict, definitions: dict, stale: list[Observation], existing: dict | None = None, nation=None
-) -> dict[str, int]:
-    """Write computed national rows for figures {(indicator id, period): Figure}; delete stale ones."""
-    nation = nation or _nation()
+def _save(figures: dict, definitions: dict, stale: list, existing: dict, nation: Agency) -> dict[str, int]:
+    """Write computed national rows for figures {(indicator id, period): Figure}; delete the stale keys' rows.
+
+    `existing` holds the stored rows as `_stored` reads them. Rows are written in bulk, each change audited.
+    """
     now = timezone.now()
     reason = _("Computed from approved agency values")
-    if existing is None:
-        existing = {
-            (o.indicator_id, o.period): o
-            for o in Observation.objects.filter(
-                agency=nation,
-                source=Source.COMPUTED,
-                indicator_id__in={i for i, _p in figures},
-                period__in={p for _i, p in figures},
-            )
-        }
-    created, changed, entries = [], [], []
-    for (indicator_id, code), figure in figures.items():
-        definition = definitions.get((indicator_id, code))
+    created, changes = [], {}
+    for key, figure in figures.items():
+        definition = definitions.get(key)
         fields = {
             "value": figure.value,
             "numerator": figure.numerator,
@@ -331,8 +412,9 @@ def _save(
             "text": figure.text("vi")[:300],
             "definition_id": definition.pk if definition else None,
         }
-        row = existing.get((indicator_id, code))
+        row = existing.get(key)
         if row is None:
+            indicator_id, code = key
             period = Period.parse(code)
             created.append(
                 Observation(
@@ -349,18 +431,27 @@ def _save(
                 )
             )
         elif not _same(row, fields):
-            before = audit.snapshot(row)
-            for k, v in fields.items():
-                setattr(row, k, v)
-            row.version += 1
-            row.modified_at = now
-            changed.append(row)
-            entries.append((row, AuditEntry.Action.UPDATE, before))
+            changes[row["pk"]] = fields
+    stale_pks = [existing[key]["pk"] for key in stale]
+    # Whole rows only for what changes: the audit keeps them as they were.
+    rows = Observation.objects.in_bulk([*changes, *stale_pks])
+    changed, entries = [], []
+    for pk, fields in changes.items():
+        if pk not in rows:
+            continue  # deleted meanwhile, by an approval's refresh: nothing to update
+        row = rows[pk]
+        before = audit.snapshot(row)
+        for k, v in fields.items():
+            setattr(row, k, v)
+        row.version += 1
+        row.modified_at = now
+        changed.append(row)
+        entries.append((row, AuditEntry.Action.UPDATE, before))
     Observation.objects.bulk_create(created, batch_size=1000)
     Observation.objects.bulk_update(changed, [*_FIGURE_FIELDS, "version", "modified_at"], batch_size=1000)
     entries += [(row, AuditEntry.Action.CREATE, None) for row in created]
-    for row in stale:
-        entries.append((row, AuditEntry.Action.DELETE, audit.snapshot(row)))
+    deleted = [rows[pk] for pk in stale_pks if pk in rows]
+    entries += [(row, AuditEntry.Action.DELETE, audit.snapshot(row)) for row in deleted]
     content_type = ContentType.objects.get_for_model(Observation)
     AuditEntry.objects.bulk_create(
         [
@@ -376,8 +467,8 @@ def _save(
         ],
         batch_size=1000,
     )
-    Observation.objects.filter(pk__in=[row.pk for row in stale]).delete()
-    return {"created": len(created), "updated": len(changed), "deleted": len(stale)}
+    Observation.objects.filter(pk__in=[row.pk for row in deleted]).delete()
+    return {"created": len(created), "updated": len(changed), "deleted": len(deleted)}
 
 
 def refresh_national_figure(indicator: Indicator, period) -> dict[str, int]:
@@ -386,17 +477,13 @@ def refresh_national_figure(indicator: Indicator, period) -> dict[str, int]:
     definition = definition_for(indicator, period)
     if _formula(definition) not in formulas.AGGREGATES:
         return {"created": 0, "updated": 0, "deleted": 0}
-    key = (indicator.pk, period.code)
+    key, nation = (indicator.pk, period.code), _nation()
     totals, values = _inputs([indicator.pk], {indicator.pk: [definition]}, [period.code])
     figure = _compute(indicator, period, definition, totals.get(key), values.get(key, []))
+    existing = _stored(nation, [indicator.pk], [period.code])
     if figure is not None and figure.value is not None:
-        return _save({key: figure}, {key: definition}, [])
-    stale = list(
-        Observation.objects.filter(
-            indicator=indicator, agency__code=NATION_CODE, source=Source.COMPUTED, period=period.code
-        )
-    )
-    return _save({}, {}, stale)
+        return _save({key: figure}, {key: definition}, [], existing, nation)
+    return _save({}, {}, [key] if key in existing else [], existing, nation)
 
 
 def _definitions_by_indicator(indicator_ids) -> dict[int, list[IndicatorDefinition]]:
@@ -415,42 +502,39 @@ def recompute_national_figures(period=None) -> dict[str, int]:
     period = as_period(period) if period is not None else None
     periods = [period.code] if period else None
     nation = _nation()
-    reported = Observation.objects.filter(state=State.APPROVED, source=Source.REPORTED).exclude(agency=nation)
-    computed = Observation.objects.filter(agency=nation, source=Source.COMPUTED)
-    if period:
-        reported, computed = reported.filter(period=period.code), computed.filter(period=period.code)
-    indicator_ids = set(reported.order_by().values_list("indicator_id", flat=True).distinct()) | set(
-        computed.order_by().values_list("indicator_id", flat=True).distinct()
+    # Only an aggregate definition makes a national figure from agency values: an indicator without one
+    # has none to write, and its computed rows (from events) are not ours.
+    indicator_ids = set(
+        IndicatorDefinition.objects.filter(formula__in=formulas.AGGREGATES).values_list(
+            "indicator_id", flat=True
+        )
     )
     definitions = _definitions_by_indicator(indicator_ids)
     indicators = Indicator.objects.in_bulk(indicator_ids)
     all_totals, all_values = _inputs(indicator_ids, definitions, periods)
-    periods_of: dict[int, set[str]] = {}
-    stored_of: dict[int, dict[str, Observation]] = {}
-    for indicator_id, code in [*all_totals, *all_values]:
-        periods_of.setdefault(indicator_id, set()).add(code)
-    for row in computed:
-        stored_of.setdefault(row.indicator_id, {})[row.period] = row
-    counts = {"created": 0, "updated": 0, "deleted": 0, "unchanged": 0}
-    for indicator_id in sorted(indicator_ids):
-        indicator, stored = indicators[indicator_id], stored_of.get(indicator_id, {})
-        figures, used, stale = {}, {}, []
-        for code in sorted(periods_of.get(indicator_id, set()) | set(stored)):
-            p, key = Period.parse(code), (indicator_id, code)
-            definition = in_force(definitions.get(indicator_id, []), p)
-            if _formula(definition) not in formulas.AGGREGATES:
-                continue  # the events' own computed rows are theirs
-            figure = _compute(indicator, p, definition, all_totals.get(key), all_values.get(key, []))
-            if figure is not None and figure.value is not None:
-                figures[key], used[key] = figure, definition
-            elif code in stored:
-                stale.append(stored[code])
-        existing = {(indicator_id, c): o for c, o in stored.items()}
-        written = _save(figures, used, stale, existing, nation)
-        for name, n in written.items():
-            counts[name] += n
-        counts["unchanged"] += len(figures) - written["created"] - written["updated"]
-    return counts
+    required = _required_for(all_values, definitions)
+    stored = _stored(nation, indicator_ids, periods)
+    figures, used, stale = {}, {}, []
+    for key in sorted({*all_totals, *all_values, *stored}):
+        indicator_id, code = key
+        p = Period.parse(code)
+        definition = in_force(definitions.get(indicator_id, []), p)
+        if _formula(definition) not in formulas.AGGREGATES:
+            continue  # the events' own computed rows are theirs
+        figure = _compute(
+            indicators[indicator_id],
+            p,
+            definition,
+            all_totals.get(key),
+            all_values.get(key, []),
+            required.get(key),
+        )
+        if figure is not None and figure.value is not None:
+            figures[key], used[key] = figure, definition
+        elif key in stored:
+            stale.append(key)
+    written = _save(figures, used, stale, stored, nation)
+    return written | {"unchanged": len(figures) - written["created"] - written["updated"]}
 
 
 # Against the targets

@@ -10,7 +10,8 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Q
+from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -158,19 +159,26 @@ def _history(user, indicator: Indicator, limit: int = 15):
             indicator=indicator, agency__kind=AgencyKind.NATION, state=State.APPROVED
         )
     kinds = ContentType.objects.get_for_models(Observation, Target, IndicatorDefinition)
-    of_value = {
-        str(pk): f"{agency} · {period}"
-        for pk, agency, period in values.values_list("pk", "agency__name", "period")
-    }
+    # The database matches audit rows to the indicator's rows (object ids are text): no id lists here.
+    as_text = {"text_pk": Cast("pk", CharField())}
     ids = {
-        Observation: list(of_value),
-        Target: [str(pk) for pk in indicator.targets.values_list("pk", flat=True)],
-        IndicatorDefinition: [str(pk) for pk in indicator.definitions.values_list("pk", flat=True)],
+        Observation: values.annotate(**as_text).values("text_pk"),
+        Target: indicator.targets.annotate(**as_text).values("text_pk"),
+        IndicatorDefinition: indicator.definitions.annotate(**as_text).values("text_pk"),
     }
     query = Q(pk__in=[])
     for model, pks in ids.items():
         query |= Q(content_type=kinds[model], object_id__in=pks)
-    entries = AuditEntry.objects.filter(query).select_related("actor", "content_type").order_by("-at")[:limit]
+    entries = list(
+        AuditEntry.objects.filter(query).select_related("actor", "content_type").order_by("-at")[:limit]
+    )
+    value_ids = [int(e.object_id) for e in entries if e.content_type_id == kinds[Observation].pk]
+    of_value = {
+        str(pk): f"{agency} · {period}"
+        for pk, agency, period in Observation.objects.filter(pk__in=value_ids).values_list(
+            "pk", "agency__name", "period"
+        )
+    }
     labels = {Observation: _("value"), Target: _("target"), IndicatorDefinition: _("definition")}
     by_type = {kinds[m].pk: labels[m] for m in labels}
     return [
@@ -225,15 +233,17 @@ def _changes(entry) -> list[tuple[str, object, object]]:
 def indicator_page(request, code, format):
     indicator = get_object_or_404(Indicator.objects.prefetch_related("lead", "definitions"), code=code)
     series = figures.indicator_series(indicator)
-    values = list(_visible_values(request.user, indicator).order_by("-period_end", "agency__name"))
-    periods = sorted({v.period for v in values}, key=Period.parse, reverse=True)
+    visible = _visible_values(request.user, indicator)
+    periods = sorted(
+        set(visible.order_by().values_list("period", flat=True).distinct()), key=Period.parse, reverse=True
+    )
     chosen = request.GET.get("period") or (periods[0] if periods else "")
     if chosen and chosen not in periods:
         try:
             chosen = Period.parse(chosen).code
         except ValueError:
             chosen = periods[0] if periods else ""
-    of_period = [v for v in values if v.period == chosen]
+    of_period = list(visible.filter(period=chosen).order_by("agency__name"))
     ranking = _ranking(indicator, of_period) if policy.sees_everything(request.user) else []
     ranks = {r["observation"].pk: r["rank"] for r in ranking}
     # Ranked values first, best first; then the rest (not approved, or no value) by agency name.

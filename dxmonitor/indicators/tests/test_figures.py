@@ -186,6 +186,34 @@ def test_recomputing_writes_each_national_figure_once_and_audits_it(secretariat,
     assert audit.history(stored)[0].after["value"] == 40
 
 
+def test_a_recomputation_counts_a_rounds_agencies_and_otherwise_every_agency_of_the_time(
+    secretariat, nation, hanoi, caobang
+):
+    plans = indicator(formula="share_of_agencies", params={"groups": ["province"]})
+    services.open_round(
+        secretariat,
+        title="Vòng thử",
+        period="2023",
+        due_date=datetime.date(2024, 1, 15),
+        indicators=[plans],
+        agencies=[hanoi, caobang],
+    )
+    for period in ("2023", "2024"):
+        approved(secretariat, plans, hanoi, period, done=True)
+    Observation.objects.filter(agency=nation).delete()  # as before the first recomputation
+    assert recompute_national_figures()["created"] == 2
+    stored = Observation.objects.filter(agency=nation, source="computed")
+    assert dict(stored.values_list("period", "text")) == {
+        "2023": "01/2 địa phương",
+        "2024": "01/63 địa phương",
+    }
+    stored.filter(period="2023").update(value=0, text="00/2 địa phương")
+    assert recompute_national_figures() == {"created": 0, "updated": 1, "deleted": 0, "unchanged": 1}
+    fixed = stored.get(period="2023")
+    assert (fixed.value, fixed.text, fixed.version) == (50, "01/2 địa phương", 2)
+    assert audit.history(fixed)[0].before["text"] == "00/2 địa phương"
+
+
 def test_approving_and_reopening_move_the_stored_national_figure(
     secretariat, approver, reporter, nation, hanoi, caobang
 ):

@@ -80,7 +80,9 @@ def test_the_indicator_page_shows_the_chart_spec_figures_agencies_and_history(
     ]
     assert [r["observation"].agency.code for r in page.context["ranking"]] == ["P79", "P01"]
     assert "Số liệu ước tính" in html
-    assert page.context["history"], "the approvals are in the history"
+    history = page.context["history"]
+    assert {h["of"] for h in history} >= {"Thành phố Hà Nội · 2026-Q3", "Thành phố Hồ Chí Minh · 2026-Q3"}
+    assert any(h["changes"] == [("State", "Submitted", "Approved")] for h in history)
     data = client.get(reverse("indicator-detail-json", args=[share.code])).json()
     assert data["figures"][0]["value"] == 60.0 and data["figures"][0]["status"] == "achieved"
     assert {v["agency"] for v in data["values"]} == {"P01", "P79"}
