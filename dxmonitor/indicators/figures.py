@@ -13,7 +13,7 @@ import math
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -335,7 +335,27 @@ def _figures(indicators: list[Indicator], codes: list[str] | None) -> dict[tuple
             stored.get(key, {}),
             required.get(key),
         )
+    _carry_notes(found, ids, codes)
     return found
+
+
+def _carry_notes(found: dict, ids, codes) -> None:
+    """A figure made from agency values carries their note when they all say the same (e.g. "Số liệu
+    ước tính", or that the data are synthetic): values keep their notes wherever they are shown."""
+    made = {key for key, f in found.items() if f["source"] == Source.COMPUTED and not f["note"]}
+    if not made:
+        return
+    rows = (
+        _approved(ids, codes)
+        .order_by()
+        .values("indicator_id", "period")
+        .annotate(notes=Count("note", distinct=True), some=Max("note"), blank=Count("id", filter=Q(note="")))
+        .filter(notes=1, blank=0)
+    )
+    for row in rows:
+        key = (row["indicator_id"], row["period"])
+        if key in made:
+            found[key]["note"] = row["some"]
 
 
 def national_figures(indicator: Indicator, periods=None) -> list[dict]:

@@ -295,3 +295,17 @@ def test_completeness_tells_who_reported_on_time_late_or_not_at_all(secretariat,
     assert (groups["province"]["reported_rate"], groups["province"]["on_time_rate"]) == (100, 50)
     assert data["total"]["reported_rate"] == pytest.approx(200 / 3)
     assert data["due_passed"] is False
+
+
+def test_a_figure_made_from_agency_values_carries_their_note_when_they_all_share_it(
+    secretariat, hanoi, caobang
+):
+    share = indicator(unit="%", formula="mean")
+    approved(secretariat, share, hanoi, "2024", value=40, note="Dữ liệu minh họa (synthetic)")
+    approved(secretariat, share, caobang, "2024", value=60, note="Dữ liệu minh họa (synthetic)")
+    figure = national_figure(share, "2024")
+    assert (figure["value"], figure["note"]) == (50.0, "Dữ liệu minh họa (synthetic)")
+    other = indicator(unit="%", formula="mean")
+    approved(secretariat, other, hanoi, "2024", value=40, note="Số liệu ước tính")
+    approved(secretariat, other, caobang, "2024", value=60)
+    assert national_figure(other, "2024")["note"] == "", "notes that differ are not made one"
