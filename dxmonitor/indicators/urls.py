@@ -10,6 +10,7 @@ urlpatterns = [
     path("indicators/<str:code>/chart.svg", views.chart_svg, name="indicator-chart"),
     path("vendor/vega.js", views.vega_script, name="vega-script"),
     *twin("rounds/", views.round_index, "round-index"),
+    path("rounds/new/", views.round_create, name="round-create"),
     *twin("rounds/<int:round_id>/", views.round_page, "round-detail"),
     *twin("rounds/<int:round_id>/form/", views.round_form, "round-form"),
     path("rounds/<int:round_id>/template.xlsx", views.round_template, name="round-template"),

@@ -21,7 +21,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from dxmonitor.accounts import policy
-from dxmonitor.agencies.models import Agency, AgencyKind
+from dxmonitor.agencies.models import CENTRAL_KINDS, Agency, AgencyKind
 from dxmonitor.agencies.reference import NATION_CODE
 from dxmonitor.core.access import signed_in
 from dxmonitor.core.periods import Period
@@ -388,6 +388,69 @@ def round_index(request, format):
         ]
     }
     return respond(request, format, "indicators/rounds.html", {"rows": rows}, data)
+
+
+AGENCY_SETS = {
+    "provinces": (AgencyKind.PROVINCE,),
+    "ministries": CENTRAL_KINDS,
+}
+
+
+@signed_in
+def round_create(request):
+    """The secretariat opens a round: its period, due date, indicators, and who must report."""
+    if not policy.administer(request.user):
+        raise PermissionDenied
+    indicators = Indicator.objects.order_by("group", "code")
+    form = {"title": "", "period": "", "due_date": "", "indicators": [], "sets": ["provinces"], "codes": ""}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        form = {
+            "title": request.POST.get("title", "").strip(),
+            "period": request.POST.get("period", "").strip(),
+            "due_date": request.POST.get("due_date", ""),
+            "indicators": request.POST.getlist("indicators"),
+            "sets": request.POST.getlist("sets"),
+            "codes": request.POST.get("codes", ""),
+        }
+        try:
+            round_ = _open_round(request.user, form)
+        except ValidationError as error:
+            errors = _by_field(error)
+        else:
+            messages.success(request, _("The round is open; the agencies can report."))
+            return redirect("round-detail", round_.pk)
+    context = {"indicators": indicators, "form": form, "errors": errors}
+    return render(request, "indicators/round_new.html", context, status=400 if errors else 200)
+
+
+def _open_round(user, form: dict) -> ReportingRound:
+    errors = {}
+    try:
+        period = services.as_period(form["period"])
+    except ValidationError:
+        raise ValidationError(
+            {"period": _("Give the period as 2026, 2026-H1, 2026-Q3 or 2026-09.")}
+        ) from None
+    try:
+        due_date = datetime.date.fromisoformat(form["due_date"])
+    except ValueError:
+        raise ValidationError({"due_date": _("Give the due date.")}) from None
+    # The agencies that exist at the end of the period: a round after 2025-07-01 asks the 34 provinces.
+    kinds = [kind for name in form["sets"] for kind in AGENCY_SETS.get(name, ())]
+    agencies = set(Agency.objects.valid_on(period.end).filter(kind__in=kinds)) if kinds else set()
+    codes = [c.strip() for c in form["codes"].replace(",", ";").split(";") if c.strip()]
+    found = {a.code: a for a in Agency.objects.filter(code__in=codes)}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        errors["codes"] = [_("Unknown agency codes: %(codes)s.") % {"codes": ", ".join(unknown)}]
+    agencies |= set(found.values())
+    if errors:
+        raise ValidationError(errors)
+    chosen = Indicator.objects.filter(pk__in=[i for i in form["indicators"] if i.isdigit()])
+    return services.open_round(
+        user, title=form["title"], period=period, due_date=due_date, indicators=chosen, agencies=agencies
+    )
 
 
 def _visible_round(user, round_id) -> ReportingRound:

@@ -303,3 +303,38 @@ def test_the_chart_draws_periods_in_time_order_a_year_after_its_fourth_quarter()
         "Q4 2026",
         "2026",
     ]
+
+
+def test_the_secretariat_opens_a_round_for_the_34_provinces(client, setup, secretariat, reporter):
+    share, ratio, _ = setup
+    client_for(client, reporter)
+    assert client.get(reverse("round-create")).status_code == 403
+    client_for(client, secretariat)
+    bad = client.post(
+        reverse("round-create"),
+        {
+            "title": "Báo cáo quý IV/2026",
+            "period": "2026-Q9",
+            "due_date": "2027-01-20",
+            "sets": ["provinces"],
+        },
+    )
+    assert bad.status_code == 400 and "2026-Q3" in bad.context["errors"]["period"][0]
+    response = client.post(
+        reverse("round-create"),
+        {
+            "title": "Báo cáo quý IV/2026",
+            "period": "2026-Q4",
+            "due_date": "2027-01-20",
+            "sets": ["provinces"],
+            "codes": "BKHCN; BCA",
+            "indicators": [share.pk, ratio.pk],
+        },
+    )
+    assert response.status_code == 302
+    from dxmonitor.indicators.models import ReportingRound
+
+    round_ = ReportingRound.objects.get(period="2026-Q4")
+    assert round_.agencies.filter(kind="province").count() == 34
+    assert set(round_.agencies.exclude(kind="province").values_list("code", flat=True)) == {"BKHCN", "BCA"}
+    assert set(round_.indicators.all()) == {share, ratio}
