@@ -2,19 +2,24 @@
 
 Counts are additive, so a batch changes a month's aggregate by the counts of its own rows: its new
 versions (+1) and the retractions of the versions they replaced (-1, stored by the ingest beside
-them). Folding a batch in reads only the batch's files, never the month's other rows. Each month's
+them). The ingest counts those rows as it writes them (the batch's delta), so folding a batch in
+reads its delta, or its files when the delta is missing, never the month's other rows. Each month's
 aggregate file lists the batches it counts, so folding the same batch twice changes nothing, and a
 month whose aggregate is missing is rebuilt from all its batches.
 """
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from dxmonitor.events import schema, sql
 from dxmonitor.events.store import Store
 
 _COUNT_TYPES = pa.schema(
     [("agency_id", pa.int32()), ("month", pa.int32())] + [(c, pa.int64()) for c in schema.COUNTS]
+)
+_ROLLUP_TYPES = pa.schema(
+    [("agency_id", pa.int32()), ("map", pa.string()), ("level", pa.string()), ("unit_id", pa.int32())]
 )
 
 
@@ -26,40 +31,71 @@ def _empty() -> pa.Table:
     return _COUNT_TYPES.empty_table()
 
 
+def _month_of(table: pa.Table, month: int) -> pa.Table:
+    return table.filter(pc.equal(table["month"], month))
+
+
 def fold(store: Store, con, months) -> dict[int, list[str]]:
-    """Bring the aggregates of these months up to date with their stored batches; returns what was folded."""
-    folded = {}
+    """Bring the aggregates of these months up to date with their stored batches; returns what was folded.
+
+    A pending batch adds its delta, the counts its ingest wrote beside its files; a batch without one
+    (its delta lost) is counted from its files, all months' in one scan. A month whose pending batch
+    sits in a compacted file (its aggregate was deleted after a compaction) is counted again from all
+    its files.
+    """
+    files, current, deltas, plan = [], [], [], {}
     for month in sorted(set(months)):
+        month_files = store.files([month])
+        holds = {f: store.batches_of(f) for f in month_files}
         done = store.folded(month)
-        todo = sorted(store.batches_in(month) - done)
+        every = set().union(*holds.values()) if holds else set()
+        todo = every - done
         if not todo:
+            store.drop_deltas(month)  # left by a fold that stopped after writing the aggregate
             continue
-        files = [f for b in todo for f in store.batch_files(b, [month])]
-        store.view(con, "dossier_rows", files)
-        delta = con.sql(sql.AGENCY_MONTH).to_arrow_table()
-        current = store.read_aggregate(month) if done else None
-        con.register("aggregate", _typed(current) if current is not None else _empty())
-        con.register("delta", _typed(delta))
-        merged = con.sql(sql.MERGE + " ORDER BY agency_id").to_arrow_table()
-        con.unregister("aggregate")
-        con.unregister("delta")
-        store.write_aggregate(month, _typed(merged), done | set(todo))
-        folded[month] = todo
-    return folded
+        if any(Store.is_compacted(f) and b & todo for f, b in holds.items()):
+            files += month_files
+            plan[month] = (sorted(todo), every)
+            continue
+        plan[month] = (sorted(todo), done | todo)
+        for batch in sorted(todo):
+            delta = store.delta_path(month, batch)
+            if delta.exists():
+                deltas.append(_typed(pq.read_table(delta)))
+            else:
+                files += [f for f, b in holds.items() if batch in b]
+        aggregate = store.read_aggregate(month) if done else None
+        if aggregate is not None:
+            current.append(_typed(aggregate))
+    if not plan:
+        return {}
+    if files:
+        store.view(con, "dossier_rows", sorted(set(files)))
+        deltas.append(_typed(con.sql(sql.AGENCY_MONTH).to_arrow_table()))
+    con.register("deltas", pa.concat_tables(deltas) if deltas else _empty())
+    con.register("aggregate", pa.concat_tables(current) if current else _empty())
+    merged = _typed(con.sql(sql.MERGE + " ORDER BY month, agency_id").to_arrow_table())
+    con.unregister("aggregate")
+    con.unregister("deltas")
+    for month, (_todo, folded) in plan.items():
+        store.write_aggregate(month, _month_of(merged, month), folded)
+        store.drop_deltas(month)
+    return {month: todo for month, (todo, _f) in plan.items()}
 
 
-def compute_all(store: Store, con) -> list[int]:
-    """Rebuild every month's aggregate from all stored rows (one scan); returns the months."""
+def compute_all(store: Store, con) -> tuple[list[int], pa.Table]:
+    """Rebuild every month's aggregate from all stored rows in one scan; returns the months and counts."""
     months = store.months()
     batches = {m: store.batches_in(m) for m in months}
     store.view(con, "dossier_rows", store.files(signs=[1, -1]))
     counts = _typed(con.sql(sql.AGENCY_MONTH + " ORDER BY month, agency_id").to_arrow_table())
     counts = counts.filter(pc.not_equal(counts["dossiers"], 0))
     for month in months:
-        store.write_aggregate(month, counts.filter(pc.equal(counts["month"], month)), batches[month])
+        store.write_aggregate(month, _month_of(counts, month), batches[month])
+        store.drop_deltas(month)
     for month in set(store.aggregate_months()) - set(months):
         store.drop_aggregate(month)
-    return months
+    return months, counts
 
 
 def bare(store: Store, con, months=None) -> pa.Table:
@@ -75,12 +111,48 @@ def agency_month(store: Store, months=None) -> pa.Table:
     return pa.concat_tables([_typed(t) for t in tables]) if tables else _empty()
 
 
-def figures(store: Store, con, agencies: pa.Table, months=None) -> pa.Table:
-    """The roll-ups (sql.FIGURES) of some months: map, level, agency_id, month and the counts."""
-    con.register("agency_month", agency_month(store, months))
+def rollup(con, agencies: pa.Table) -> pa.Table:
+    """Which units each agency counts toward (sql.ROLLUP): agency_id, map, level, unit_id."""
     con.register("agency_map", agencies)
+    result = con.sql(sql.ROLLUP).to_arrow_table().cast(_ROLLUP_TYPES)
+    con.unregister("agency_map")
+    return result
+
+
+def figures(
+    store: Store,
+    con,
+    agencies: pa.Table,
+    months=None,
+    *,
+    counts: pa.Table | None = None,
+    units: pa.Table | None = None,
+    maps=None,
+    levels=None,
+) -> pa.Table:
+    """The roll-ups (sql.FIGURES) of some months: map, level, agency_id, month and the counts.
+
+    Args:
+        store, con: the store and a connection.
+        agencies: the registry (services.agency_table).
+        months: the months (all aggregated months when None).
+        counts: the per agency and month counts when the caller has them (else the aggregate files).
+        units: rollup(con, agencies) when the caller keeps it.
+        maps, levels: only these province maps and levels (all when None).
+    """
+    counts = agency_month(store, months) if counts is None else counts
+    if months is not None:
+        counts = counts.filter(pc.is_in(counts["month"], pa.array(sorted(set(months)), pa.int32())))
+    units = rollup(con, agencies) if units is None else units
+    if maps is not None:
+        units = units.filter(pc.is_in(units["map"], pa.array(list(maps))))
+    if levels is not None:
+        units = units.filter(pc.is_in(units["level"], pa.array(list(levels))))
+    con.register("agency_month", counts)
+    con.register("rollup", units)
     result = con.sql(sql.FIGURES + " ORDER BY month, map, level, agency_id").to_arrow_table()
     con.unregister("agency_month")
+    con.unregister("rollup")
     # Sums come back as wide integers (HUGEINT, Arrow decimals); counts fit 64 bits.
     return result.cast(
         pa.schema(

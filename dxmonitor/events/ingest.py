@@ -6,7 +6,9 @@ row is checked on its own; a bad row goes to quarantine/<batch>.csv with its rea
 are upserted by (dossier id, version time): see sql.CLASSIFY for the outcomes. Every input row is
 counted in exactly one outcome, so nothing is dropped silently.
 
-Parsing is DuckDB's (TRY_CAST, read_csv, read_json); the upsert itself is the plain SQL of `sql`.
+Files and pushed records are read by `reading`; the checks are DuckDB's (TRY_CAST), the upsert is
+the plain SQL of `sql`, and the stored versions of a batch's dossiers are found through the key index
+(`keys`), reading only the months that hold them.
 """
 
 import csv
@@ -17,26 +19,28 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dxmonitor.events import schema, sql
+from dxmonitor.events.keys import sorted_unique, without_repeats
+from dxmonitor.events.reading import (
+    INT_TYPES,
+    TIME_TYPES,
+    RefusedFile,
+    check_columns,
+    ident,
+    open_file,
+    open_records,
+    quote,
+)
 from dxmonitor.events.schema import BOOLEAN, TEXT, TIMESTAMP
 from dxmonitor.events.store import Store
 
 KEY = "CAST(hash({}) >> 1 AS BIGINT)"
 # Times up to a day ahead of the clock pass (clock skew between systems); later ones are impossible.
 FUTURE_SLACK = datetime.timedelta(days=1)
-# Rows checked and upserted at a time: memory stays bounded whatever the file's size.
-CHUNK = 2_000_000
-FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
-
-_TEXT_TYPES = ("VARCHAR",)
-_INT_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
-_TIME_TYPES = ("TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "TIMESTAMP WITH TIME ZONE", "DATE")
-
-
-class RefusedFile(Exception):
-    """The input is not a batch of dossier records; nothing was stored."""
 
 
 @dataclass
@@ -93,161 +97,12 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-# Reading
-
-
-class Input:
-    """An input as chunks of Arrow rows, with the DuckDB types of its columns and CSV lines it could not read."""
-
-    def __init__(self, label: str, types: dict[str, str], chunks, rejects=lambda: [], close=lambda: None):
-        self.label, self.types, self.chunks, self.rejects, self.close = label, types, chunks, rejects, close
-
-
-def open_file(path: Path) -> Input:
-    """A CSV, Parquet or JSON Lines file, streamed CHUNK rows at a time. RefusedFile if it cannot be."""
-    from dxmonitor.events.store import connect
-
-    path = Path(path)
-    kind = FORMATS.get(path.suffix.lower())
-    if kind is None:
-        raise RefusedFile(f"{path.name}: unknown file type; give a .csv, .parquet or .jsonl file")
-    if not path.is_file():
-        raise RefusedFile(f"{path}: no such file")
-    if path.stat().st_size == 0:
-        raise RefusedFile(f"{path.name}: the file is empty")
-    quoted = _quote(str(path))
-    source = {
-        "csv": _csv_source(path),
-        "parquet": f"read_parquet({quoted})",
-        "jsonl": f"read_json({quoted}, format = 'newline_delimited', sample_size = -1)",
-    }[kind]
-    reader = connect()
-
-    def refuse(error):
-        reader.close()
-        reason = str(error).strip().splitlines()[0]
-        return RefusedFile(f"{path.name} is not a readable {kind.upper()} file: {reason}")
-
-    try:
-        relation = reader.sql(f"SELECT * FROM {source}")
-        types = {name: str(kind_) for name, kind_ in zip(relation.columns, relation.types, strict=True)}
-        stream = relation.to_arrow_reader(CHUNK)
-    except Exception as error:  # DuckDB raises several kinds for a file it cannot read
-        raise refuse(error) from None
-
-    def chunks():
-        # The stream hands out small record batches; they are gathered into chunks of CHUNK rows.
-        try:
-            pending, size = [], 0
-            for batch in stream:
-                pending.append(batch)
-                size += batch.num_rows
-                if size >= CHUNK:
-                    yield pa.Table.from_batches(pending)
-                    pending, size = [], 0
-            if pending:
-                yield pa.Table.from_batches(pending)
-        except RefusedFile:
-            raise
-        except Exception as error:
-            raise refuse(error) from None
-
-    def rejects():
-        if kind != "csv":
-            return []
-        # DuckDB may report one error per missing column of a line; each bad line counts once.
-        return reader.execute(
-            "SELECT line, MIN(error_message) FROM csv_rejects GROUP BY line ORDER BY line"
-        ).fetchall()
-
-    return Input(path.name, types, chunks, rejects, reader.close)
-
-
-def _csv_source(path: Path) -> str:
-    """read_csv with the header's columns, all as text, and bad lines kept aside (not guessed at).
-
-    The columns come from the header line rather than DuckDB's sniffer, which gives up on a small
-    file with one malformed line; such lines are stored in csv_rejects and quarantined.
-    """
-    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
-        sample = handle.read(65536)
-    try:
-        delimiter = csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", ",;\t|").delimiter
-    except csv.Error:
-        delimiter = ","
-    header = next(csv.reader(sample.splitlines()[:1], delimiter=delimiter), [])
-    names = [name.strip().lstrip("\ufeff") for name in header]
-    if not names or len(set(names)) != len(names):
-        raise RefusedFile(f"{path.name}: the first line must name each column once")
-    columns = "{" + ", ".join(f"{_quote(n)}: 'VARCHAR'" for n in names) + "}"
-    return (
-        f"read_csv({_quote(str(path))}, header = true, auto_detect = false, delim = {_quote(delimiter)}, "
-        f"quote = '\"', escape = '\"', columns = {columns}, store_rejects = true, "
-        "rejects_table = 'csv_rejects', rejects_scan = 'csv_scans')"
-    )
-
-
-def open_records(records: list[dict]) -> Input:
-    """Pushed records (JSON objects), every value as text."""
-    if not isinstance(records, list) or not records:
-        raise RefusedFile("the batch is empty")
-    if not all(isinstance(record, dict) for record in records):
-        raise RefusedFile("the batch must be a JSON list of objects, one per record")
-    names = list(dict.fromkeys(k for record in records for k in record))
-
-    def text(value):
-        if value is None:
-            return None
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        return str(value)
-
-    table = pa.table({n: pa.array([text(r.get(n)) for r in records], pa.string()) for n in names})
-    return Input("pushed batch", dict.fromkeys(names, "VARCHAR"), lambda: iter([table]))
-
-
-def _check_columns(label: str, types: dict[str, str]):
-    """RefusedFile when the input's columns do not fit the schema."""
-    missing = [n for n in schema.REQUIRED if n not in types]
-    unknown = [n for n in types if n not in schema.BY_NAME]
-    if missing or unknown:
-        parts = []
-        if missing:
-            parts.append("missing columns: " + ", ".join(missing))
-        if unknown:
-            parts.append("unknown columns: " + ", ".join(unknown))
-        raise RefusedFile(
-            f"{label}: wrong columns ({'; '.join(parts)}). Expected: {', '.join(schema.FIELD_NAMES)} "
-            "(see docs/events-schema.md)"
-        )
-    for name, kind in types.items():
-        expected = schema.BY_NAME[name].type
-        allowed = {
-            TEXT: _TEXT_TYPES + _INT_TYPES + ("JSON",),
-            BOOLEAN: _TEXT_TYPES + _INT_TYPES + ("BOOLEAN", "JSON"),
-            TIMESTAMP: _TEXT_TYPES + _TIME_TYPES + ("JSON",),
-        }[expected]
-        if kind not in allowed and kind != '"NULL"':
-            raise RefusedFile(
-                f"{label}: column {name} has type {kind}; expected {expected} "
-                f"({'or ISO 8601 text' if expected == TIMESTAMP else 'or text'})"
-            )
-
-
 # Checking
 
 
 def _value(name: str, kind: str) -> tuple[str, str]:
     """SQL for a field's typed value and for "the input has a value that does not parse"."""
-    column = f"raw_input.{_ident(name)}"
+    column = f"raw_input.{ident(name)}"
     expected = schema.BY_NAME[name].type
     if kind == '"NULL"':
         return "NULL", "false"
@@ -259,14 +114,14 @@ def _value(name: str, kind: str) -> tuple[str, str]:
     if expected == BOOLEAN:
         if kind == "BOOLEAN":
             return f"CAST({column} AS TINYINT)", "false"
-        if kind in _INT_TYPES:
+        if kind in INT_TYPES:
             value = f"CASE WHEN {column} = 1 THEN 1 WHEN {column} = 0 THEN 0 END"
             return f"CAST({value} AS TINYINT)", f"({column} IS NOT NULL AND {column} NOT IN (0, 1))"
         value = (
             f"CASE lower({text}) WHEN 'true' THEN 1 WHEN '1' THEN 1 WHEN 'false' THEN 0 WHEN '0' THEN 0 END"
         )
         return f"CAST({value} AS TINYINT)", f"({text} IS NOT NULL AND ({value}) IS NULL)"
-    if kind in _TIME_TYPES:
+    if kind in TIME_TYPES:
         return f"CAST({column} AS TIMESTAMP)", "false"
     # Text with an offset is converted to Vietnam time; text without one is Vietnam time already.
     value = f"CAST(TRY_CAST({text} AS TIMESTAMP WITH TIME ZONE) AS TIMESTAMP)"
@@ -285,11 +140,11 @@ def _checked_sql(types: dict[str, str], now: datetime.datetime) -> str:
         if bad != "false":
             problems[name] = f"t.bad_{name}"
             parsed.append(f"{bad} AS bad_{name}")
-            parsed.append(f"CAST(raw_input.{_ident(name)} AS VARCHAR) AS raw_{name}")
-    channels = " ".join(f"WHEN {_quote(k)} THEN {c}" for k, c in schema.CHANNELS.items())
-    states = " ".join(f"WHEN {_quote(k)} THEN {c}" for k, c in schema.STATES.items())
-    limit = _quote((now + FUTURE_SLACK).strftime("%Y-%m-%d %H:%M:%S"))
-    receiving = ", ".join(_quote(k) for k in schema.RECEIVING_KINDS)
+            parsed.append(f"CAST(raw_input.{ident(name)} AS VARCHAR) AS raw_{name}")
+    channels = " ".join(f"WHEN {quote(k)} THEN {c}" for k, c in schema.CHANNELS.items())
+    states = " ".join(f"WHEN {quote(k)} THEN {c}" for k, c in schema.STATES.items())
+    limit = quote((now + FUTURE_SLACK).strftime("%Y-%m-%d %H:%M:%S"))
+    receiving = ", ".join(quote(k) for k in schema.RECEIVING_KINDS)
     # (condition, message): a row is bad when any condition holds; messages are built for bad rows only.
     checks = []
     for f in schema.FIELDS:
@@ -411,12 +266,13 @@ def ingest(
     step("read")
     source = open_file(path) if path is not None else open_records(records)
     staged = store.staging / batch
+    store.index_missing_months(con)  # a store of format 1 has none yet; the lookup trusts the index
     try:
-        _check_columns(source.label, source.types)
+        check_columns(source.label, source.types)
         con.register("agency_map", agencies)
         outcome = Outcome(batch=batch, source=str(path) if path is not None else "api")
         months: set[int] = set()
-        quarantines = []
+        quarantines, deltas = [], []
         step("check and upsert")
         for number, chunk in enumerate(source.chunks()):
             rows = chunk.num_rows
@@ -424,9 +280,11 @@ def ingest(
                 "row_number", pa.array(range(outcome.rows + 1, outcome.rows + rows + 1), pa.int64())
             )
             quarantine = staged / f"quarantine-{number}.csv"
-            months |= _chunk(
+            changed, delta = _chunk(
                 store, con, chunk, staged / f"chunk-{number}", quarantine, batch, number, now, outcome
             )
+            months |= changed
+            deltas.append(delta)
             if quarantine.exists():
                 quarantines.append(quarantine)
             outcome.rows += rows
@@ -446,6 +304,11 @@ def ingest(
     if quarantines or rejects:
         outcome.quarantine_file = _merge_quarantine(store.quarantine / f"{batch}.csv", quarantines, rejects)
     if staged.exists():
+        _write_deltas(store, con, batch, deltas)
+        # The index first: it may name keys whose files a crash kept from being published, never less.
+        staged_keys = store.staged_keys(batch)
+        for month in staged_keys.months():
+            store.keys.add(month, staged_keys.read(month))
         (staged / "COMPLETE").touch()
         store.publish(staged)
     outcome.months = sorted(months)
@@ -455,8 +318,11 @@ def ingest(
     return outcome
 
 
-def _chunk(store, con, chunk, staged: Path, quarantine: Path, batch, number, now, outcome) -> set[int]:
-    """Check and upsert one chunk into staged/; returns the months whose counts it changes."""
+def _chunk(
+    store, con, chunk, staged: Path, quarantine: Path, batch, number, now, outcome
+) -> tuple[set[int], pa.Table]:
+    """Check and upsert one chunk into staged/; returns the months whose counts it changes and the
+    counts of what it wrote (sql.AGENCY_MONTH over its rows)."""
     con.register("raw_input", chunk)
     types = {name: str(kind) for name, kind, *_ in con.execute("DESCRIBE raw_input").fetchall()}
     types.pop("row_number")
@@ -470,11 +336,7 @@ def _chunk(store, con, chunk, staged: Path, quarantine: Path, batch, number, now
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW batch AS SELECT row_number, {columns}, month FROM checked WHERE reason = ''"
     )
-    store.view(con, "dossier_rows", store.files() + store.staged_files(batch))
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE stored AS SELECT dossier_key, version_time, month, sign "
-        "FROM dossier_rows WHERE dossier_key IN (SELECT dossier_key FROM batch)"
-    )
+    _look_up(store, con, batch)
     con.execute(f"CREATE OR REPLACE TEMP TABLE classified AS {sql.CLASSIFY}")
     con.execute("DROP VIEW batch")
     con.execute("DROP TABLE checked")
@@ -493,33 +355,99 @@ def _chunk(store, con, chunk, staged: Path, quarantine: Path, batch, number, now
     retracted = con.execute("SELECT COUNT(*) FROM retracted_rows").fetchall()[0][0]
     if retracted != counts.get("replaces", 0):
         raise RuntimeError(f"{counts.get('replaces', 0)} replacing rows but {retracted} retractions")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP VIEW dossier_rows AS
+            SELECT {columns}, month,
+                CAST(CASE WHEN outcome IN ('new', 'replaces') THEN 1 ELSE 0 END AS TINYINT) AS sign
+            FROM classified WHERE outcome IN ('new', 'replaces', 'older')
+            UNION ALL
+            SELECT {columns}, month, CAST(-1 AS TINYINT) AS sign FROM retracted_rows"""
+    )
     if counts.get("new", 0) + counts.get("replaces", 0) + counts.get("older", 0):
         staged.parent.mkdir(parents=True, exist_ok=True)
         con.execute(
-            f"""COPY (
-                SELECT {columns}, month,
-                    CAST(CASE WHEN outcome IN ('new', 'replaces') THEN 1 ELSE 0 END AS TINYINT) AS sign
-                FROM classified WHERE outcome IN ('new', 'replaces', 'older')
-                UNION ALL
-                SELECT {columns}, month, CAST(-1 AS TINYINT) AS sign FROM retracted_rows
-            ) TO {_quote(str(staged))} (FORMAT parquet, PARTITION_BY (month, sign),
-                FILENAME_PATTERN '{batch}_{number}x{{i}}')"""
+            f"""COPY (SELECT * FROM dossier_rows) TO {quote(str(staged))} (FORMAT parquet,
+                PARTITION_BY (month, sign), FILENAME_PATTERN '{batch}_{number}x{{i}}')"""
         )
+    # What these rows add to their months' counts: folding the batch in reads this, not its files.
+    delta = con.sql(sql.AGENCY_MONTH).to_arrow_table()
+    _index_staged(store, con, batch)
     months = {
         m
         for (m,) in con.execute(
             "SELECT DISTINCT month FROM classified WHERE outcome IN ('new', 'replaces')"
         ).fetchall()
     }
+    con.execute("DROP VIEW dossier_rows")
     for table in ("stored", "classified", "retracted", "retracted_rows"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
-    return months | retracted_months
+    return months | retracted_months, delta
+
+
+def _write_deltas(store: Store, con, batch: str, deltas: list[pa.Table]):
+    """The batch's counts per agency, one staged file per month (sql.AGENCY_MONTH's shape)."""
+    tables = [d for d in deltas if d.num_rows]
+    if not tables:
+        return
+    con.register("deltas", pa.concat_tables(tables, promote_options="permissive"))
+    total = con.sql(sql.SUM_DELTAS + " ORDER BY month, agency_id").to_arrow_table()
+    con.unregister("deltas")
+    for month in sorted(set(total["month"].to_pylist())):
+        store.write_staged_delta(batch, month, total.filter(pc.equal(total["month"], month)))
+
+
+def _look_up(store: Store, con, batch: str):
+    """`stored`: the stored rows (key, version time, month, sign) of the chunk's dossiers.
+
+    The key index says in which months each dossier has rows (the store's, and what earlier chunks of
+    this batch staged); only those months are read, and only for the keys found there.
+    """
+    indexes = [i for i in (store.keys, store.staged_keys(batch)) if i.months()]
+    found: dict[int, list] = {}
+    if indexes:
+        keys = con.sql("SELECT DISTINCT dossier_key FROM batch ORDER BY 1").fetchnumpy()["dossier_key"]
+        for index in indexes:
+            for month, hits in index.found(keys).items():
+                found.setdefault(month, []).append(hits)
+    months = sorted(found)
+    if not months:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE stored AS SELECT dossier_key, version_time, month, "
+            "CAST(NULL AS TINYINT) AS sign FROM batch WHERE false"
+        )
+        return
+    con.register(
+        "found_keys",
+        pa.table({"dossier_key": sorted_unique(np.concatenate([h for hs in found.values() for h in hs]))}),
+    )
+    store.view(con, "dossier_rows", store.files(months) + store.staged_files(batch, months))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE stored AS SELECT dossier_key, version_time, month, sign "
+        "FROM dossier_rows WHERE dossier_key IN (SELECT dossier_key FROM found_keys)"
+    )
+    con.unregister("found_keys")
+
+
+def _index_staged(store: Store, con, batch: str):
+    """Add the keys of the rows this chunk staged to the batch's staged key index, month by month."""
+    rows = con.sql(
+        "SELECT month, dossier_key FROM classified WHERE outcome IN ('new', 'replaces', 'older') "
+        "ORDER BY month, dossier_key"
+    ).fetchnumpy()
+    if not len(rows["month"]):
+        return
+    months, keys = rows["month"], rows["dossier_key"]
+    starts = np.flatnonzero(np.r_[True, months[1:] != months[:-1]])
+    ends = np.r_[starts[1:], len(months)]
+    index = store.staged_keys(batch)
+    for start, end in zip(starts, ends, strict=True):
+        index.add(int(months[start]), without_repeats(keys[start:end]))
 
 
 def _write_quarantine(con, path: Path, types: dict[str, str]):
     """The chunk's bad rows: row, reason and the fields as they came."""
     fields = ", ".join(
-        f"CAST(raw_input.{_ident(n)} AS VARCHAR) AS {n}" if n in types else f"NULL AS {n}"
+        f"CAST(raw_input.{ident(n)} AS VARCHAR) AS {n}" if n in types else f"NULL AS {n}"
         for n in schema.FIELD_NAMES
     )
     rows = f"""
@@ -527,7 +455,7 @@ def _write_quarantine(con, path: Path, types: dict[str, str]):
         FROM checked c JOIN raw_input ON raw_input.row_number = c.row_number
         WHERE c.reason <> ''
         ORDER BY 1"""
-    con.execute(f"COPY ({rows}) TO {_quote(str(path))} (HEADER, DELIMITER ',')")
+    con.execute(f"COPY ({rows}) TO {quote(str(path))} (HEADER, DELIMITER ',')")
 
 
 def _merge_quarantine(path: Path, parts: list[Path], rejects: list[tuple]) -> str:

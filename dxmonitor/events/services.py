@@ -7,6 +7,8 @@ indicators and compares them with what agencies reported.
 """
 
 import datetime
+import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Max, Min, Sum
 from django.utils import timezone
 
 from dxmonitor.accounts import policy
@@ -112,24 +115,92 @@ def agency_table(today: datetime.date | None = None) -> pa.Table:
     return pa.table(columns, schema=types)
 
 
-def export_registry(events: Store, table: pa.Table):
-    """agencies.parquet and successions.parquet beside the records, for engines other than this one."""
-    pq.write_table(table, events.root / "agencies.parquet")
+def registry_fingerprint(today: datetime.date) -> str:
+    """What the exported registry depends on, in two aggregate queries (a millisecond, not a rebuild).
+
+    Counts, the newest change, and sums and bounds of the parents, dates and succession links: a
+    registry refresh moves some of them even where it leaves modified_at alone (bulk updates do).
+    A change that moves none of them (an agency's dates swapped for others strictly inside the
+    registry's range, by a bulk update) goes unseen until the next day or restart.
+    """
+    agencies = Agency.objects.order_by().aggregate(
+        n=Count("id"),
+        last_id=Max("id"),
+        modified=Max("modified_at"),
+        parents=Sum("parent_id"),
+        weighted_parents=Sum(F("id") * F("parent_id")),
+        starts=Count("valid_from"),
+        ends=Count("valid_to"),
+        first_start=Min("valid_from"),
+        last_start=Max("valid_from"),
+        first_end=Min("valid_to"),
+        last_end=Max("valid_to"),
+    )
+    links = Succession.objects.order_by().aggregate(
+        n=Count("id"),
+        last_id=Max("id"),
+        pairs=Sum(F("predecessor_id") * 100003 + F("successor_id")),
+        first=Min("effective_date"),
+        last=Max("effective_date"),
+    )
+    return json.dumps([str(today), agencies, links], default=str, sort_keys=True)
+
+
+# The registry tables of this process, under their fingerprint; the exported copy carries it too.
+_REGISTRY: dict[str, tuple[pa.Table, pa.Table]] = {}
+REGISTRY_FINGERPRINT = b"dxmonitor.registry_fingerprint"
+
+
+def registry(con, events: Store | None = None) -> tuple[pa.Table, pa.Table]:
+    """The registry as the SQL joins it (agency_table) and its roll-up units (compute.rollup).
+
+    Both are kept in this process while the registry's fingerprint (and the day) stays the same, and
+    exported beside the records (when `events` is given; the caller holds its lock) only when the
+    exported copy is of another fingerprint: re-exporting each time was most of a small fold-in.
+    """
+    today = timezone.localdate()
+    fingerprint = registry_fingerprint(today)
+    cached = _REGISTRY.get(fingerprint)
+    if cached is None:
+        table = agency_table(today)
+        cached = (table, compute.rollup(con, table))
+        _REGISTRY.clear()
+        _REGISTRY[fingerprint] = cached
+    if events is not None and _exported_fingerprint(events) != fingerprint:
+        export_registry(events, cached[0], fingerprint)
+    return cached
+
+
+def _exported_fingerprint(events: Store) -> str | None:
+    path = events.root / "agencies.parquet"
+    if not path.exists():
+        return None
+    return (pq.read_schema(path).metadata or {}).get(REGISTRY_FINGERPRINT, b"").decode() or None
+
+
+def export_registry(events: Store, table: pa.Table, fingerprint: str = ""):
+    """agencies.parquet and successions.parquet beside the records, for engines other than this one.
+
+    Each is replaced in one rename; agencies.parquet carries the fingerprint it was exported at, and is
+    written last, so a crash between the two exports it again next time.
+    """
     links = list(
         Succession.objects.values_list("predecessor_id", "successor_id", "kind", "effective_date", "note")
     )
-    pq.write_table(
-        pa.table(
-            {
-                "predecessor_id": pa.array([r[0] for r in links], pa.int32()),
-                "successor_id": pa.array([r[1] for r in links], pa.int32()),
-                "kind": pa.array([r[2] for r in links], pa.string()),
-                "effective_date": pa.array([r[3] for r in links], pa.date32()),
-                "note": pa.array([r[4] for r in links], pa.string()),
-            }
-        ),
-        events.root / "successions.parquet",
+    successions = pa.table(
+        {
+            "predecessor_id": pa.array([r[0] for r in links], pa.int32()),
+            "successor_id": pa.array([r[1] for r in links], pa.int32()),
+            "kind": pa.array([r[2] for r in links], pa.string()),
+            "effective_date": pa.array([r[3] for r in links], pa.date32()),
+            "note": pa.array([r[4] for r in links], pa.string()),
+        }
     )
+    table = table.replace_schema_metadata({REGISTRY_FINGERPRINT: fingerprint.encode()})
+    for name, content in (("successions.parquet", successions), ("agencies.parquet", table)):
+        temporary = events.root / f"{name}.tmp"
+        pq.write_table(content, temporary)
+        os.replace(temporary, events.root / name)
 
 
 # Ingest
@@ -171,12 +242,11 @@ def push_dossiers(actor, records: list[dict], *, root: Path | None = None) -> Ou
 
 def _ingest(actor, source: dict, label: str, digest: str, root, step, recompute) -> Outcome:
     events = store(root)
-    table = agency_table()
     con = connect(events.root)
     try:
         with events.lock():
             events.check_format(con)
-            events.recover()
+            table, _units = registry(con)
             outcome = ingest.ingest(
                 events, con, table, batch=ingest.new_batch_id(digest), step=step, **source
             )
@@ -197,7 +267,7 @@ def _ingest(actor, source: dict, label: str, digest: str, root, step, recompute)
             )
             if recompute:
                 step("recompute")
-                _recompute(events, con, table, outcome.months)
+                _recompute(events, con, outcome.months)
     finally:
         con.close()
     return outcome
@@ -209,35 +279,48 @@ def _ingest(actor, source: dict, label: str, digest: str, root, step, recompute)
 def recompute(months=None, *, root: Path | None = None) -> dict:
     """Fold pending batches into these months (all stored months when None) and rewrite their observations."""
     events = store(root)
-    table = agency_table()
     con = connect(events.root)
     try:
         with events.lock():
-            return _recompute(events, con, table, events.months() if months is None else months)
+            return _recompute(events, con, events.months() if months is None else months)
     finally:
         con.close()
 
 
-def _recompute(events: Store, con, table: pa.Table, months) -> dict:
+def _recompute(events: Store, con, months) -> dict:
     months = sorted(set(months))
-    export_registry(events, table)
+    table, units = registry(con, events)
     folded = compute.fold(events, con, months)
     batches = {b for names in folded.values() for b in names}
-    IngestBatch.objects.filter(batch__in=batches, folded_at__isnull=True).update(folded_at=timezone.now())
-    written = observations.write(compute.figures(events, con, table, months), months)
+    if batches:
+        IngestBatch.objects.filter(batch__in=batches, folded_at__isnull=True).update(folded_at=timezone.now())
+    written = observations.write(_observed_figures(events, con, table, units, months), months)
     return {"months": months, "folded": folded, **written}
+
+
+def _observed_figures(events: Store, con, table, units, months, counts=None) -> pa.Table:
+    """The figures that observations are written from: the period map, observed levels only."""
+    return compute.figures(
+        events,
+        con,
+        table,
+        months,
+        counts=counts,
+        units=units,
+        maps=["period"],
+        levels=observations.OBSERVED_LEVELS,
+    )
 
 
 def compute_all(*, root: Path | None = None) -> dict:
     """Recompute everything from the stored records: every month's counts and observations."""
     events = store(root)
-    table = agency_table()
     con = connect(events.root)
     try:
         with events.lock():
             events.check_format(con)
-            export_registry(events, table)
-            months = compute.compute_all(events, con)
+            table, units = registry(con, events)
+            months, counts = compute.compute_all(events, con)
             IngestBatch.objects.filter(folded_at__isnull=True).update(folded_at=timezone.now())
             stale = [
                 int(p.replace("-", ""))
@@ -248,10 +331,36 @@ def compute_all(*, root: Path | None = None) -> dict:
                 .values_list("period", flat=True)
                 .distinct()
             ]
-            written = observations.write(compute.figures(events, con, table, months), months + stale)
+            figures = _observed_figures(events, con, table, units, months, counts)
+            written = observations.write(figures, months + stale)
     finally:
         con.close()
     return {"months": months, **written}
+
+
+def compact(months=None, *, root: Path | None = None) -> list[dict]:
+    """Rewrite each month's many small files (API pushes write one per month and sign) as one file.
+
+    Pending batches of the month are folded in first, so its counts need no file read per batch
+    again; the rows, and so every count and observation, stay the same.
+
+    Args:
+        months: month codes (202507) to compact; None for every stored month.
+        root: the event store's directory (default <data dir>/events).
+
+    Returns:
+        One dict per month: month, files_before, files_after.
+    """
+    events = store(root)
+    con = connect(events.root)
+    try:
+        with events.lock():
+            events.check_format(con)
+            chosen = events.months() if months is None else sorted(set(months))
+            _recompute(events, con, chosen)
+            return [events.compact(con, month) for month in chosen]
+    finally:
+        con.close()
 
 
 # Figures and reconciliation
@@ -262,14 +371,14 @@ def figures(
 ) -> list[dict]:
     """Computed figures per agency from the aggregates: counts and shares, with agency codes and names."""
     events = store(root)
-    table = agency_table()
     months = None
     if month:
         period = Period.parse(month)
         months = [schema.month_code(period.year, period.index)]
     con = connect()
     try:
-        result = compute.figures(events, con, table, months).to_pylist()
+        table, units = registry(con)
+        result = compute.figures(events, con, table, months, units=units).to_pylist()
     finally:
         con.close()
     names = dict(Agency.objects.values_list("id", "name"))

@@ -8,6 +8,8 @@ The engine binds the names the queries read; with DuckDB that is `dxmonitor.even
     agency_map     the registry as exported to agencies.parquet: agency_id, code, kind, province_id,
                    current_id, current_province_id
     agency_month   per agency and month counts (AGENCY_MONTH's result, or the aggregate files)
+    rollup         ROLLUP's result: the units each agency counts toward
+    aggregate      in a fold-in: the months' aggregate files; `deltas` the counts of the batches added
     batch, stored  in the upsert: the batch's valid rows, and the stored rows of the same dossiers
 
 Codes are those of `schema`: channel 1 is online, state 4 is done; booleans are stored as 0/1; on_time
@@ -61,26 +63,42 @@ FROM dossier_rows
 GROUP BY agency_id, month
 """
 
-# A month's aggregate plus a batch's delta (both shaped like AGENCY_MONTH); agencies left at zero go.
+# Several deltas (AGENCY_MONTH's shape, bound as `deltas`), summed per agency and month.
+SUM_DELTAS = """
+SELECT agency_id, month,
+    SUM(dossiers) AS dossiers,
+    SUM(online) AS online,
+    SUM(fully_online) AS fully_online,
+    SUM(digital_result) AS digital_result,
+    SUM(data_reused) AS data_reused,
+    SUM(digitised) AS digitised,
+    SUM(done) AS done,
+    SUM(on_time) AS on_time,
+    SUM(with_fee) AS with_fee,
+    SUM(paid_online) AS paid_online,
+    SUM(synthetic) AS synthetic
+FROM deltas
+GROUP BY agency_id, month
+"""
+
+# Months' aggregates plus the deltas of the batches folded in (all shaped like AGENCY_MONTH), summed
+# per agency and month; agencies left with no dossier go (every other count is then zero too).
 MERGE = """
-SELECT * FROM (
-    SELECT COALESCE(a.agency_id, d.agency_id) AS agency_id,
-        COALESCE(a.month, d.month) AS month,
-        COALESCE(a.dossiers, 0) + COALESCE(d.dossiers, 0) AS dossiers,
-        COALESCE(a.online, 0) + COALESCE(d.online, 0) AS online,
-        COALESCE(a.fully_online, 0) + COALESCE(d.fully_online, 0) AS fully_online,
-        COALESCE(a.digital_result, 0) + COALESCE(d.digital_result, 0) AS digital_result,
-        COALESCE(a.data_reused, 0) + COALESCE(d.data_reused, 0) AS data_reused,
-        COALESCE(a.digitised, 0) + COALESCE(d.digitised, 0) AS digitised,
-        COALESCE(a.done, 0) + COALESCE(d.done, 0) AS done,
-        COALESCE(a.on_time, 0) + COALESCE(d.on_time, 0) AS on_time,
-        COALESCE(a.with_fee, 0) + COALESCE(d.with_fee, 0) AS with_fee,
-        COALESCE(a.paid_online, 0) + COALESCE(d.paid_online, 0) AS paid_online,
-        COALESCE(a.synthetic, 0) + COALESCE(d.synthetic, 0) AS synthetic
-    FROM aggregate a
-    FULL OUTER JOIN delta d ON a.agency_id = d.agency_id AND a.month = d.month
-) merged
-WHERE dossiers <> 0
+SELECT agency_id, month,
+    SUM(dossiers) AS dossiers,
+    SUM(online) AS online,
+    SUM(fully_online) AS fully_online,
+    SUM(digital_result) AS digital_result,
+    SUM(data_reused) AS data_reused,
+    SUM(digitised) AS digitised,
+    SUM(done) AS done,
+    SUM(on_time) AS on_time,
+    SUM(with_fee) AS with_fee,
+    SUM(paid_online) AS paid_online,
+    SUM(synthetic) AS synthetic
+FROM (SELECT * FROM aggregate UNION ALL SELECT * FROM deltas) counts
+GROUP BY agency_id, month
+HAVING SUM(dossiers) <> 0
 """
 
 # Which unit each receiving agency counts toward, under each province map:
@@ -118,8 +136,8 @@ WHERE a.kind <> 'nation'
 """
 
 # The figures per map, level, unit and month: the counts summed over the agencies that roll up to it.
-FIGURES = f"""
-WITH rollup AS ({ROLLUP})
+# `rollup` is ROLLUP's result (it depends on the registry only, so callers keep it between runs).
+FIGURES = """
 SELECT r.map, r.level, r.unit_id AS agency_id, m.month,
     SUM(m.dossiers) AS dossiers,
     SUM(m.online) AS online,

@@ -7,7 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from dxmonitor.events import services
+from dxmonitor.core.periods import Period
+from dxmonitor.events import schema, services
 from dxmonitor.events.ingest import RefusedFile
 from dxmonitor.events.store import StoreError
 
@@ -34,6 +35,10 @@ class Command(BaseCommand):
         )
         compute = actions.add_parser("compute", help="recompute every month from the stored records")
         compute.add_argument("--json", action="store_true")
+        compact = actions.add_parser(
+            "compact", help="rewrite each month's many small files (API pushes) as one file per sign"
+        )
+        compact.add_argument("--month", default="", help="one month, e.g. 2025-07 (default: every month)")
         reconcile = actions.add_parser("reconcile", help="self-reported beside computed values, as CSV")
         reconcile.add_argument("--indicator", default="", help="an indicator code (EV.* or a linked one)")
         reconcile.add_argument("--month", default="", help="a month, e.g. 2025-07")
@@ -94,6 +99,21 @@ class Command(BaseCommand):
             f"{len(result['months'])} months recomputed; observations created {result['created']}, "
             f"updated {result['updated']}, deleted {result['deleted']}"
         )
+
+    def _compact(self, month, **options):
+        months = None
+        if month:
+            try:
+                period = Period.parse(month)
+            except ValueError as error:
+                raise CommandError(str(error)) from None
+            if period.kind != "month":
+                raise CommandError(f"--month takes a month, such as 2025-07, not {month}")
+            months = [schema.month_code(period.year, period.index)]
+        for row in services.compact(months):
+            self.stdout.write(
+                f"{schema.month_period(row['month'])}: {row['files_before']} files → {row['files_after']}"
+            )
 
     def _reconcile(self, indicator, month, flagged, out, **options):
         from dxmonitor.accounts.models import User
