@@ -160,9 +160,12 @@ class Observation(TrackedModel, PeriodFields):
         APPROVED = "approved", _("Approved")
         RETURNED = "returned", _("Returned")
 
-    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="observations")
+    # Observations are the largest table (indicators × agencies × periods) and every computation writes
+    # them: no index that no query uses. The unique constraint below starts with the indicator, so it
+    # serves lookups by indicator; who entered, approved or created a row is read, never searched.
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="observations", db_index=False)
     definition = models.ForeignKey(
-        IndicatorDefinition, models.PROTECT, null=True, blank=True, related_name="+"
+        IndicatorDefinition, models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     agency = models.ForeignKey("agencies.Agency", models.PROTECT, related_name="observations")
     round = models.ForeignKey(
@@ -182,15 +185,38 @@ class Observation(TrackedModel, PeriodFields):
     )
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT, db_index=True)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True, help_text=_("The last submission."))
     document = models.ForeignKey(
-        "directives.Document", models.SET_NULL, null=True, blank=True, related_name="observations"
+        "directives.Document",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="observations",
+        db_index=False,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
