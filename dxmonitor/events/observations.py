@@ -30,7 +30,7 @@ from dxmonitor.indicators.models import Indicator, IndicatorDefinition, Observat
 
 Source, State = Observation.Source, Observation.State
 OBSERVED_LEVELS = ("province", "central", "nation")
-SYNTHETIC_NOTE = "Dữ liệu giả lập (synthetic data) — tính từ hồ sơ thủ tục hành chính mẫu."
+SYNTHETIC_NOTE = "Dữ liệu minh họa (synthetic) — tính từ hồ sơ thủ tục hành chính mẫu."
 COMPUTED_NOTE = "Tính từ hồ sơ thủ tục hành chính (computed from dossier records)."
 REASON = "Computed from public-service dossier records"
 # What a recomputation sets; the rest of a computed row keeps its defaults.

@@ -55,7 +55,7 @@ FIELDS = [
     Field("digitised", BOOLEAN, True, "The dossier was digitised (số hóa hồ sơ)."),
     Field("paid_online", BOOLEAN, False, "The fee was paid online; empty when the service charges no fee."),
     Field("version_time", TIMESTAMP, True, "When this version of the record was made; the latest one wins."),
-    Field("synthetic", BOOLEAN, False, "Made up for demos and benchmarks (dữ liệu giả lập); default false."),
+    Field("synthetic", BOOLEAN, False, "Made up for demos and benchmarks (dữ liệu minh họa); default false."),
 ]
 FIELD_NAMES = [f.name for f in FIELDS]
 REQUIRED = [f.name for f in FIELDS if f.required]

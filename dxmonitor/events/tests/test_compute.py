@@ -180,7 +180,7 @@ def test_results_match_an_independent_computation_in_plain_python(events, tmp_pa
     assert observed("EV.ONLINE_SUBMITTED", "VN", "2025-12").value == round(
         100 * nation["online"] / nation["dossiers"], 4
     )
-    assert observed("EV.DOSSIERS", "VN", "2025-12").note.startswith("Dữ liệu giả lập")
+    assert observed("EV.DOSSIERS", "VN", "2025-12").note.startswith("Dữ liệu minh họa")
     # A full recomputation agrees with what the batches folded in, and so changes no observation.
     assert services.compute_all(root=events.root) | {"months": None} == {
         "months": None,

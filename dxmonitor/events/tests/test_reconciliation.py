@@ -168,7 +168,7 @@ def test_the_demo_loads_a_small_synthetic_set_once(data_dir):
     first = services.load_demo_events(rows=300)
     again = services.load_demo_events(rows=300)
     assert (first.new, again.new, again.stored) == (300, 0, 300)
-    assert Observation.objects.filter(indicator__code="EV.DOSSIERS", note__contains="giả lập").exists()
+    assert Observation.objects.filter(indicator__code="EV.DOSSIERS", note__contains="Dữ liệu minh họa").exists()
 
 
 def test_the_schema_document_lists_every_field_and_code():
