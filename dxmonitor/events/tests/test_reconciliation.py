@@ -168,7 +168,9 @@ def test_the_demo_loads_a_small_synthetic_set_once(data_dir):
     first = services.load_demo_events(rows=300)
     again = services.load_demo_events(rows=300)
     assert (first.new, again.new, again.stored) == (300, 0, 300)
-    assert Observation.objects.filter(indicator__code="EV.DOSSIERS", note__contains="Dữ liệu minh họa").exists()
+    assert Observation.objects.filter(
+        indicator__code="EV.DOSSIERS", note__contains="Dữ liệu minh họa"
+    ).exists()
 
 
 def test_the_schema_document_lists_every_field_and_code():
@@ -182,3 +184,17 @@ def test_the_schema_document_lists_every_field_and_code():
         assert f"`{code}`" in text
     for measure, *_ in schema.MEASURES:
         assert f"`{schema.indicator_code(measure)}`" in text
+
+
+def test_the_indicator_page_flags_the_gap_and_an_outsider_sees_no_row(computed, secretariat, outsider):
+    reported(computed.indicator, "P01", 60)
+    client = Client()
+    client.force_login(secretariat)
+    page = client.get(f"/indicators/{computed.indicator.code}/")
+    assert page.status_code == 200 and 'data-testid="reconciliation"' in page.content.decode()
+    assert page.context["flagged"] == 1
+    data = client.get(f"/indicators/{computed.indicator.code}.json").json()
+    [row] = data["reconciliation"]
+    assert (row["agency"], row["reported"], row["computed"], row["flagged"]) == ("P01", 60.0, 50.0, True)
+    client.force_login(outsider)
+    assert client.get(f"/indicators/{computed.indicator.code}.json").json()["reconciliation"] == []
