@@ -537,7 +537,7 @@ class FormRow:
             "numerator": o.numerator,
             "denominator": o.denominator,
         }
-        shown = {k: ("" if v is None else f"{v:g}") for k, v in number.items()}
+        shown = {k: ("" if v is None else format(v, ".15g")) for k, v in number.items()}
         return shown | {
             "done": "" if o.done is None else ("yes" if o.done else "no"),
             "done_on": o.done_on.isoformat() if o.done_on else "",

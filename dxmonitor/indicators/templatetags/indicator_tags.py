@@ -1,9 +1,7 @@
 """Template filters for indicator pages: periods, numbers and states in the reader's language."""
 
-from decimal import Decimal
-
 from django import template
-from django.utils import formats, translation
+from django.utils import translation
 
 from dxmonitor.core.periods import Period
 
@@ -22,8 +20,11 @@ def period(code: str) -> str:
 
 @register.filter
 def num(value) -> str:
-    """A number as the reader writes it: 40,47 and 1.250 in Vietnamese; at most two decimals."""
+    """A number as the reader writes it: 40,47 and 90.637 in Vietnamese, 40.47 and 90,637 in English;
+    at most two decimals."""
     if value is None or value == "":
         return "—"
-    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
-    return formats.number_format(Decimal(text), use_l10n=True, force_grouping=True)
+    text = f"{float(value):,.2f}".rstrip("0").rstrip(".")
+    if translation.get_language() == "vi":
+        text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return text

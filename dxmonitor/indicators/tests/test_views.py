@@ -338,3 +338,12 @@ def test_the_secretariat_opens_a_round_for_the_34_provinces(client, setup, secre
     assert round_.agencies.filter(kind="province").count() == 34
     assert set(round_.agencies.exclude(kind="province").values_list("code", flat=True)) == {"BKHCN", "BCA"}
     assert set(round_.indicators.all()) == {share, ratio}
+
+
+def test_numbers_are_written_as_the_reader_writes_them():
+    from dxmonitor.indicators.templatetags.indicator_tags import num
+
+    with translation.override("vi"):
+        assert [num(90637), num(40.47), num(1250000.5), num(None)] == ["90.637", "40,47", "1.250.000,5", "—"]
+    with translation.override("en"):
+        assert [num(90637), num(40.47), num(0)] == ["90,637", "40.47", "0"]
