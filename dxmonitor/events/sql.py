@@ -63,8 +63,8 @@ FROM dossier_rows
 GROUP BY agency_id, month
 """
 
-# Several deltas (AGENCY_MONTH's shape, bound as `deltas`), summed per agency and month.
-SUM_DELTAS = """
+# Counts shaped like AGENCY_MONTH's, summed per agency and month (the FROM follows).
+_SUMMED = """
 SELECT agency_id, month,
     SUM(dossiers) AS dossiers,
     SUM(online) AS online,
@@ -77,26 +77,16 @@ SELECT agency_id, month,
     SUM(with_fee) AS with_fee,
     SUM(paid_online) AS paid_online,
     SUM(synthetic) AS synthetic
-FROM deltas
+"""
+
+# Several deltas (AGENCY_MONTH's shape, bound as `deltas`), summed per agency and month.
+SUM_DELTAS = f"""{_SUMMED}FROM deltas
 GROUP BY agency_id, month
 """
 
 # Months' aggregates plus the deltas of the batches folded in (all shaped like AGENCY_MONTH), summed
 # per agency and month; agencies left with no dossier go (every other count is then zero too).
-MERGE = """
-SELECT agency_id, month,
-    SUM(dossiers) AS dossiers,
-    SUM(online) AS online,
-    SUM(fully_online) AS fully_online,
-    SUM(digital_result) AS digital_result,
-    SUM(data_reused) AS data_reused,
-    SUM(digitised) AS digitised,
-    SUM(done) AS done,
-    SUM(on_time) AS on_time,
-    SUM(with_fee) AS with_fee,
-    SUM(paid_online) AS paid_online,
-    SUM(synthetic) AS synthetic
-FROM (SELECT * FROM aggregate UNION ALL SELECT * FROM deltas) counts
+MERGE = f"""{_SUMMED}FROM (SELECT * FROM aggregate UNION ALL SELECT * FROM deltas) counts
 GROUP BY agency_id, month
 HAVING SUM(dossiers) <> 0
 """

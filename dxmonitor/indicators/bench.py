@@ -37,7 +37,7 @@ from dxmonitor.core.models import AuditEntry
 from dxmonitor.core.periods import Period
 from dxmonitor.indicators import figures, formulas
 from dxmonitor.indicators.models import Indicator, IndicatorDefinition, Observation, Target
-from dxmonitor.indicators.services import in_force
+from dxmonitor.indicators.services import in_force, period_fields
 
 BATCH = 5000
 # The formulas in turn: indicator i has FORMULAS[i % 5].
@@ -293,7 +293,7 @@ def generate(n: int, provinces: int, ministries: int, months: list[Period], seed
             agency=nation,
             comparator=Target.Comparator.AT_LEAST,
             value=_target(FORMULAS[i % len(FORMULAS)], len(agencies), rng),
-            **_period(Period("year", year)),
+            **period_fields(Period("year", year)),
         )
         for i, indicator in enumerate(indicators)
         for year in years
@@ -305,7 +305,7 @@ def generate(n: int, provinces: int, ministries: int, months: list[Period], seed
             for m, month in enumerate(months):
                 fields = {
                     "indicator_id": indicator.pk,
-                    **_period(month),
+                    **period_fields(month),
                     "definition_id": in_force(versions[indicator.pk], month).pk,
                 }
                 for agency in agencies:
@@ -372,15 +372,6 @@ def _insert(model, rows, constant: dict) -> int:
             cursor.executemany(sql, [tuple((defaults | row)[name] for name in names) for row in batch])
             written += len(batch)
     return written
-
-
-def _period(period: Period) -> dict:
-    return {
-        "period": period.code,
-        "period_kind": period.kind,
-        "period_start": period.start,
-        "period_end": period.end,
-    }
 
 
 def _target(formula: str, agencies: int, rng: random.Random) -> float:

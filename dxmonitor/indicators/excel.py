@@ -30,7 +30,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from dxmonitor.accounts import policy
 from dxmonitor.agencies.matching import normalize
 from dxmonitor.agencies.models import Agency
-from dxmonitor.core.i18n import both
+from dxmonitor.core.i18n import both, number
 from dxmonitor.core.vndates import parse_date
 from dxmonitor.indicators import formulas, services, validation
 from dxmonitor.indicators.messages import render_problems
@@ -353,8 +353,12 @@ def _date(day: dt.date) -> str:
     return f"{day:%d/%m/%Y}"
 
 
-def _num(number: float) -> str:
-    return f"{number:g}".replace(".", ",")
+def _vi(value: float) -> str:
+    return number(value, "vi")
+
+
+def _en(value: float) -> str:
+    return number(value, "en")
 
 
 def _what(line: _Line) -> str:
@@ -367,9 +371,9 @@ def _what(line: _Line) -> str:
         return "Có/Không và ngày thực hiện / Yes or no, and the date"
     low, high = line.rules.bounds
     if low is not None and high is not None:
-        return f"Giá trị từ {_num(low)} đến {_num(high)} / Value from {low:g} to {high:g}"
+        return f"Giá trị từ {_vi(low)} đến {_vi(high)} / Value from {_en(low)} to {_en(high)}"
     if low is not None:
-        return f"Giá trị, từ {_num(low)} trở lên / Value, {low:g} or more"
+        return f"Giá trị, từ {_vi(low)} trở lên / Value, {_en(low)} or more"
     return "Giá trị / Value"
 
 
@@ -409,7 +413,7 @@ class _Checks:
                 type="decimal",
                 operator="greaterThanOrEqual",
                 formula1=f"{low:g}",
-                error=f"Nhập một số từ {_num(low)} trở lên. / Enter a number of {low:g} or more.",
+                error=f"Nhập một số từ {_vi(low)} trở lên. / Enter a number of {_en(low)} or more.",
                 **common,
             )
         return DataValidation(
@@ -417,7 +421,7 @@ class _Checks:
             operator="between",
             formula1=f"{low:g}",
             formula2=f"{high:g}",
-            error=f"Nhập một số từ {_num(low)} đến {_num(high)}. / Enter a number from {low:g} to {high:g}.",
+            error=f"Nhập một số từ {_vi(low)} đến {_vi(high)}. / Enter a number from {_en(low)} to {_en(high)}.",
             **common,
         )
 

@@ -1,23 +1,17 @@
 """Entry problems (validation's codes and parameters) as messages in the reader's language."""
 
 import datetime
-from decimal import Decimal
 
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from dxmonitor.core.i18n import number
 from dxmonitor.indicators import formulas, validation
-
-
-def _num(number: float) -> str:
-    """A number as the reader writes it: 40,47 in Vietnamese, 40.47 in English."""
-    text = f"{number:.2f}".rstrip("0").rstrip(".")
-    return formats.number_format(Decimal(text), use_l10n=True)
 
 
 def _message(problem: validation.Problem, rules: validation.Rules) -> str:
     p = {
-        k: _num(v) if isinstance(v, float | int) and not isinstance(v, bool) else v
+        k: number(v) if isinstance(v, float | int) and not isinstance(v, bool) else v
         for k, v in problem.params.items()
     }
     for key in ("date", "today"):

@@ -45,9 +45,10 @@ def _rounds_for(user):
 @signed_in
 def round_index(request, format):
     rounds = list(_rounds_for(request.user).order_by("-due_date", "-pk")[:100])
+    states = figures.completeness_of(rounds)
     rows = []
     for round_ in rounds:
-        state = figures.completeness(round_)
+        state = states[round_.pk]
         own = next(
             (a for a in state["agencies"] if a["code"] == getattr(request.user.agency, "code", None)), None
         )
@@ -190,7 +191,9 @@ class FormRow:
         self.indicator = indicator
         self.observation = observation
         self.previous = previous
-        definition = services.definition_for(indicator, round_.period)
+        # The indicators come with their definitions prefetched (_form_rows): no query per row.
+        definitions = sorted(indicator.definitions.all(), key=lambda d: -d.version)
+        definition = services.in_force(definitions, Period.parse(round_.period))
         self.computed = bool(definition and definition.formula == formulas.COMPUTED)
         self.rules = services.entry_rules(indicator, agency, definition)
         self.errors: dict[str, list[str]] = {}

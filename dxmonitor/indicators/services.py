@@ -118,7 +118,8 @@ def as_period(period) -> Period:
         ) from None
 
 
-def _period_fields(period: Period) -> dict:
+def period_fields(period: Period) -> dict:
+    """The model fields of a period: its code, kind, first and last day."""
     return {
         "period": period.code,
         "period_kind": period.kind,
@@ -265,7 +266,7 @@ def set_target(
     if errors:
         raise ValidationError(errors)
     fields = {
-        **_period_fields(period),
+        **period_fields(period),
         "comparator": comparator,
         "value": value if comparator != Target.Comparator.BY_DATE else None,
         "value_date": value_date,
@@ -312,7 +313,7 @@ def open_round(actor, *, title: str, period, due_date: datetime.date, indicators
     if errors:
         raise ValidationError(errors)
     round_ = ReportingRound.objects.create(
-        title=title.strip(), due_date=due_date, created_by=actor, modified_by=actor, **_period_fields(period)
+        title=title.strip(), due_date=due_date, created_by=actor, modified_by=actor, **period_fields(period)
     )
     round_.indicators.set(indicators)
     round_.agencies.set(agencies)
@@ -521,7 +522,7 @@ def record_observation(
             raise Conflict(None)
         try:
             with transaction.atomic():
-                row = Observation.objects.create(**key, **_period_fields(period), **fields, created_by=actor)
+                row = Observation.objects.create(**key, **period_fields(period), **fields, created_by=actor)
         except IntegrityError:
             # Two first entries at once: the other one won.
             current = Observation.objects.filter(**key, period=period.code).select_related("modified_by")

@@ -6,6 +6,7 @@ their forms are in `round_views`.
 import datetime
 import functools
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
@@ -19,11 +20,13 @@ from dxmonitor.accounts import policy
 from dxmonitor.agencies.models import Agency, AgencyKind
 from dxmonitor.agencies.reference import NATION_CODE
 from dxmonitor.core.access import signed_in
+from dxmonitor.core.models import AuditEntry
 from dxmonitor.core.periods import Period
 from dxmonitor.core.twins import respond
+from dxmonitor.events import services as events
 from dxmonitor.indicators import assessment, charts, figures, formulas, services
 from dxmonitor.indicators.api import FigureOut, IndicatorOut, ObservationOut
-from dxmonitor.indicators.models import Indicator, Observation
+from dxmonitor.indicators.models import Indicator, IndicatorDefinition, Observation, Target
 
 State = Observation.State
 Source = Observation.Source
@@ -142,11 +145,6 @@ def _ranking(indicator: Indicator, rows: list[Observation]) -> list[dict]:
 
 def _history(user, indicator: Indicator, limit: int = 15):
     """The latest changes to the indicator's values, targets and definitions that the user may read."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from dxmonitor.core.models import AuditEntry
-    from dxmonitor.indicators.models import IndicatorDefinition, Target
-
     values = policy.scope_by_agency(user, Observation.objects.filter(indicator=indicator))
     if not policy.sees_everything(user):
         values = values | Observation.objects.filter(
@@ -244,7 +242,7 @@ def indicator_page(request, code, format):
     of_period.sort(key=lambda v: (ranks.get(v.pk, len(ranks) + 1), v.agency.name))
     for value in of_period:
         value.rank = ranks.get(value.pk)
-    reconciliation = _reconciliation(request.user, indicator)
+    reconciliation = events.reconciliation(request.user, indicator=indicator.code)
     if format == "json":
         data = IndicatorOut.from_orm(indicator).model_dump(mode="json") | {
             "description": indicator.description,
@@ -277,16 +275,6 @@ def indicator_page(request, code, format):
         "rounds": indicator.rounds.order_by("-due_date")[:5],
     }
     return render(request, "indicators/indicator.html", context)
-
-
-def _reconciliation(user, indicator: Indicator) -> list[dict]:
-    """Self-reported beside computed values for this indicator, when it has a computed counterpart."""
-    from dxmonitor.events import services as events
-
-    try:
-        return events.reconciliation(user, indicator=indicator.code)
-    except Exception:  # noqa: BLE001 (an unreadable event store must not take the indicator page down)
-        return []
 
 
 @signed_in

@@ -3,6 +3,7 @@
 from django import template
 from django.utils import translation
 
+from dxmonitor.core.i18n import number
 from dxmonitor.core.periods import Period
 
 register = template.Library()
@@ -22,9 +23,4 @@ def period(code: str) -> str:
 def num(value) -> str:
     """A number as the reader writes it: 40,47 and 90.637 in Vietnamese, 40.47 and 90,637 in English;
     at most two decimals."""
-    if value is None or value == "":
-        return "—"
-    text = f"{float(value):,.2f}".rstrip("0").rstrip(".")
-    if translation.get_language() == "vi":
-        text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
-    return text
+    return "—" if value is None or value == "" else number(value)

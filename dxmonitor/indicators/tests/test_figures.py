@@ -309,3 +309,37 @@ def test_a_figure_made_from_agency_values_carries_their_note_when_they_all_share
     approved(secretariat, other, hanoi, "2024", value=40, note="Số liệu ước tính")
     approved(secretariat, other, caobang, "2024", value=60)
     assert national_figure(other, "2024")["note"] == "", "notes that differ are not made one"
+
+
+def test_completeness_of_several_rounds_is_each_rounds_own_in_four_queries(secretariat, hanoi, caobang):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dxmonitor.indicators.figures import completeness_of
+
+    fibre, online = indicator(), indicator()
+    today = timezone.localdate()
+
+    def round_(period, indicators, agencies):
+        return services.open_round(
+            secretariat, title=period, period=period, due_date=today, indicators=indicators, agencies=agencies
+        )
+
+    first = round_("2023-Q1", [fibre, online], [hanoi, caobang])
+    second = round_("2023-Q2", [fibre], [hanoi])
+    for period in ("2023-Q1", "2023-Q2"):
+        services.submit_observation(
+            secretariat, services.record_observation(secretariat, fibre, hanoi, period, value=50)
+        )
+    with CaptureQueriesContext(connection) as queries:
+        both = completeness_of([first, second], as_of=today)
+    assert len(queries) == 4
+    assert both == {first.pk: completeness(first, as_of=today), second.pk: completeness(second, as_of=today)}
+    # Hà Nội's Q2 value does not count for Q1, where it still owes the other indicator.
+    assert [(a["code"], a["state"], a["submitted"]) for a in both[first.pk]["agencies"]] == [
+        ("P01", "missing", 1),
+        ("P04", "missing", 0),
+    ]
+    assert [(a["code"], a["state"], a["submitted"]) for a in both[second.pk]["agencies"]] == [
+        ("P01", "reported", 1)
+    ]
