@@ -2,18 +2,19 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connection, models
 
 from dxmonitor.core.models import AuditEntry
 
-_SKIP = {"created_at", "modified_at", "created_by", "modified_by"}
+# Bookkeeping fields, not part of a snapshot.
+SKIPPED = {"created_at", "modified_at", "created_by", "modified_by"}
 
 
 def snapshot(obj: models.Model) -> dict:
     """The row's own field values, JSON-safe, many-to-many included as sorted keys."""
     data = {}
     for field in obj._meta.concrete_fields:
-        if field.name in _SKIP:
+        if field.name in SKIPPED:
             continue
         data[field.attname] = field.value_from_object(obj)
     if obj.pk is not None:
@@ -28,6 +29,39 @@ def _jsonable(encoder, value):
     if value is None or isinstance(value, bool | int | float | str | list | dict):
         return value
     return encoder.default(value)
+
+
+def snapshot_sql(model: type[models.Model], alias: str) -> str:
+    """SQL that builds snapshot() of a row of `model` (named `alias` in the query) inside the database.
+
+    For audit entries written in bulk (`INSERT … SELECT`): the same keys and values as snapshot()
+    reading the row back, without a round trip of every row through Python. Dates and times take the
+    strings DjangoJSONEncoder gives (times in UTC, milliseconds, "Z"); SQLite's booleans (0/1) become
+    JSON's. SQLite and PostgreSQL only, and models without many-to-many fields.
+    """
+    if model._meta.many_to_many:
+        raise ValueError(f"{model.__name__} has many-to-many fields: snapshot_sql does not read them")
+    sqlite = connection.vendor == "sqlite"
+    pairs = []
+    for field in model._meta.concrete_fields:
+        if field.name in SKIPPED:
+            continue
+        column = f"{alias}.{connection.ops.quote_name(field.column)}"
+        if isinstance(field, models.DateTimeField):
+            if sqlite:  # stored as "2026-11-23 09:30:00.123456" (UTC) or without the fraction
+                value = f"REPLACE(SUBSTR({column}, 1, 23), ' ', 'T') || 'Z'"
+            else:
+                utc = f"{column} AT TIME ZONE 'UTC'"
+                value = (
+                    f"""TO_CHAR({utc}, 'YYYY-MM-DD"T"HH24:MI:SS') || CASE WHEN MOD(EXTRACT(MICROSECONDS """
+                    f"FROM {column})::integer, 1000000) = 0 THEN '' ELSE TO_CHAR({utc}, '.MS') END || 'Z'"
+                )
+        elif isinstance(field, models.BooleanField) and sqlite:
+            value = f"CASE {column} WHEN 1 THEN JSON('true') WHEN 0 THEN JSON('false') END"
+        else:
+            value = column
+        pairs.append(f"'{field.attname}', {value}")
+    return f"{'JSON_OBJECT' if sqlite else 'JSON_BUILD_OBJECT'}({', '.join(pairs)})"
 
 
 def record(obj: models.Model, actor, action: str, before: dict | None, after: dict | None, reason: str = ""):

@@ -30,7 +30,8 @@ class AuditEntry(models.Model):
         UPDATE = "update", _("updated")
         DELETE = "delete", _("deleted")
 
-    content_type = models.ForeignKey(ContentType, models.CASCADE)
+    # Indexed by the (content_type, object_id, at) index below, whose first column it is.
+    content_type = models.ForeignKey(ContentType, models.CASCADE, db_index=False)
     object_id = models.CharField(max_length=64)
     action = models.CharField(max_length=16, choices=Action.choices)
     actor = models.ForeignKey(

@@ -27,7 +27,8 @@ def _typed(table: pa.Table) -> pa.Table:
     return table.select(_COUNT_TYPES.names).cast(_COUNT_TYPES)
 
 
-def _empty() -> pa.Table:
+def empty_counts() -> pa.Table:
+    """Counts per agency and month with no row."""
     return _COUNT_TYPES.empty_table()
 
 
@@ -72,8 +73,8 @@ def fold(store: Store, con, months) -> dict[int, list[str]]:
     if files:
         store.view(con, "dossier_rows", sorted(set(files)))
         deltas.append(_typed(con.sql(sql.AGENCY_MONTH).to_arrow_table()))
-    con.register("deltas", pa.concat_tables(deltas) if deltas else _empty())
-    con.register("aggregate", pa.concat_tables(current) if current else _empty())
+    con.register("deltas", pa.concat_tables(deltas) if deltas else empty_counts())
+    con.register("aggregate", pa.concat_tables(current) if current else empty_counts())
     merged = _typed(con.sql(sql.MERGE + " ORDER BY month, agency_id").to_arrow_table())
     con.unregister("aggregate")
     con.unregister("deltas")
@@ -88,8 +89,9 @@ def compute_all(store: Store, con) -> tuple[list[int], pa.Table]:
     months = store.months()
     batches = {m: store.batches_in(m) for m in months}
     store.view(con, "dossier_rows", store.files(signs=[1, -1]))
-    counts = _typed(con.sql(sql.AGENCY_MONTH + " ORDER BY month, agency_id").to_arrow_table())
+    counts = _typed(con.sql(sql.AGENCY_MONTH).to_arrow_table())
     counts = counts.filter(pc.not_equal(counts["dossiers"], 0))
+    counts = counts.sort_by([("month", "ascending"), ("agency_id", "ascending")])
     for month in months:
         store.write_aggregate(month, _month_of(counts, month), batches[month])
         store.drop_deltas(month)
@@ -108,7 +110,7 @@ def agency_month(store: Store, months=None) -> pa.Table:
     """The aggregates of some months (all when None), as one table."""
     months = store.aggregate_months() if months is None else months
     tables = [t for t in (store.read_aggregate(m) for m in sorted(months)) if t is not None]
-    return pa.concat_tables([_typed(t) for t in tables]) if tables else _empty()
+    return pa.concat_tables([_typed(t) for t in tables]) if tables else empty_counts()
 
 
 def rollup(con, agencies: pa.Table) -> pa.Table:

@@ -17,8 +17,7 @@ from operator import itemgetter
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.contrib.contenttypes.models import ContentType
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from dxmonitor.core import audit
@@ -92,35 +91,39 @@ def wanted(figures: pa.Table, months, indicators: dict[str, Indicator] | None = 
         )
     )
     columns = {name: figures[name].to_pylist() for name in ["agency_id", "month", *schema.COUNTS]}
-    # The definition in force per indicator and month, looked up once rather than per row.
-    in_force = {
-        (indicator.pk, month): indicator_services.in_force(definitions.get(indicator.pk, []), period)
-        for indicator in indicators.values()
-        for month, period in periods.items()
-    }
+    # Per measure and month: the indicator and the definition in force, looked up once, not per row.
+    measures = []
+    for measure, numerator, denominator, *_ in schema.MEASURES:
+        indicator = indicators[measure]
+        versions = definitions.get(indicator.pk, [])
+        in_force = {m: indicator_services.in_force(versions, period) for m, period in periods.items()}
+        by_month = {m: definition.pk if definition else None for m, definition in in_force.items()}
+        measures.append(
+            (indicator.pk, columns[numerator], columns[denominator] if denominator else None, by_month)
+        )
+    codes = {m: period.code for m, period in periods.items()}
     found = {}
     for i, (agency_id, month) in enumerate(zip(columns["agency_id"], columns["month"], strict=True)):
-        period = periods[month]
+        code = codes[month]
         note = SYNTHETIC_NOTE if columns["synthetic"][i] else COMPUTED_NOTE
-        for measure, numerator, denominator, *_ in schema.MEASURES:
-            indicator = indicators[measure]
-            num = columns[numerator][i]
-            if denominator is None:
-                fields = {"value": float(num), "numerator": None, "denominator": None}
+        for indicator_id, numerators, denominators, definition_ids in measures:
+            num = numerators[i]
+            if denominators is None:
+                value, numerator, denominator = float(num), None, None
                 text = f"{num:,} hồ sơ".replace(",", ".")
-            elif columns[denominator][i]:
-                den = columns[denominator][i]
-                fields = {
-                    "value": round(100 * num / den, 4),
-                    "numerator": float(num),
-                    "denominator": float(den),
-                }
+            elif den := denominators[i]:
+                value, numerator, denominator = round(100 * num / den, 4), float(num), float(den)
                 text = f"{num:,}/{den:,}".replace(",", ".")
             else:
                 continue  # no dossier to take a share of
-            definition = in_force[(indicator.pk, month)]
-            fields |= {"text": text, "note": note, "definition_id": definition.pk if definition else None}
-            found[(indicator.pk, agency_id, period.code)] = fields
+            found[(indicator_id, agency_id, code)] = {
+                "value": value,
+                "numerator": numerator,
+                "denominator": denominator,
+                "text": text,
+                "note": note,
+                "definition_id": definition_ids[month],
+            }
     return found
 
 
@@ -147,184 +150,160 @@ def write(figures: pa.Table, months) -> dict[str, int]:
         if row is None:
             created.append((key, fields, 1))
         elif list(row[5:]) != [fields[k] for k in WRITTEN]:
-            changed.append((key, fields, row[4] + 1))
+            changed.append((row[0], fields, row[4] + 1))
     stale = [row[0] for key, row in existing.items() if key not in target]
     if not (created or changed or stale):
         return {"created": 0, "updated": 0, "deleted": 0}
-    # The rows before the change, for the audit: only those that change are read whole.
-    changed_ids = [existing[key][0] for key, _f, _v in changed]
-    before = {
-        values["id"]: _snapshot(values)
-        for values in Observation.objects.filter(pk__in=changed_ids + stale).values(*_SNAPSHOT_FIELDS)
-    }
     now = timezone.now()
     # Rows in the order of the unique index (indicator, agency, period): its pages fill in turn.
-    created.sort(key=lambda item: item[0])
-    created_ids = _upsert(created, now)
-    _update([(existing[key][0], fields, version) for key, fields, version in changed], now)
-    ids = {key: row[0] for key, row in existing.items()} | created_ids
-    # The rows after the upsert, as audit.snapshot would read them back: known without reading them.
-    template = audit.snapshot(Observation(source=Source.COMPUTED, state=State.APPROVED, approved_at=now))
-    period_fields = {}
-    for code in {key[2] for key, _f, _v in created}:
-        period = Period.parse(code)
-        period_fields[code] = _snapshot(
-            {
-                "period": period.code,
-                "period_kind": period.kind,
-                "period_start": period.start,
-                "period_end": period.end,
-            }
-        )
-    entries = []
-    for key, fields, version in created:
-        after = template | period_fields[key[2]]
-        after.update(fields)
-        after.update({"id": ids[key], "indicator_id": key[0], "agency_id": key[1], "version": version})
-        entries.append((ids[key], AuditEntry.Action.CREATE, None, after))
-    for key, fields, version in changed:
-        previous = before[ids[key]]
-        entries.append(
-            (
-                ids[key],
-                AuditEntry.Action.UPDATE,
-                previous,
-                previous | fields | {"version": version},
-            )
-        )
-    entries += [(pk, AuditEntry.Action.DELETE, before[pk], None) for pk in stale]
-    _audit(entries, now)
-    if stale:
-        Observation.objects.filter(pk__in=stale).delete()
+    created.sort(key=itemgetter(0))
+    with _Writer(now) as writer:
+        writer.audit(stale, AuditEntry.Action.DELETE)
+        writer.delete(stale)
+        entries = writer.audit([pk for pk, _f, _v in changed], AuditEntry.Action.UPDATE)
+        writer.update(changed)
+        writer.audit_after(entries)
+        writer.audit(writer.insert(created), AuditEntry.Action.CREATE)
     return {"created": len(created), "updated": len(changed), "deleted": len(stale)}
 
 
-_ENCODER = DjangoJSONEncoder()
-_SKIPPED = {"created_at", "modified_at", "created_by_id", "modified_by_id"}
-# The fields of a snapshot, read back for the rows a recomputation changes (the skipped ones cost
-# a date parse each and are not kept).
-_SNAPSHOT_FIELDS = [f.attname for f in Observation._meta.concrete_fields if f.attname not in _SKIPPED]
+class _Writer:
+    """The statements of a write, on the database driver's own cursor, with the rows' audit entries.
 
-
-# Dates and times are the only values of an observation that JSON does not take as they are.
-_TEMPORAL = [f.attname for f in Observation._meta.concrete_fields if isinstance(f, models.DateField)]
-
-
-def _snapshot(values: dict) -> dict:
-    """audit.snapshot of a row from its values(): the same keys and JSON-safe values."""
-    snapshot = {k: v for k, v in values.items() if k not in _SKIPPED}
-    for key in _TEMPORAL:
-        value = snapshot.get(key)
-        if value is not None and not isinstance(value, str):
-            snapshot[key] = _ENCODER.default(value)
-    return snapshot
-
-
-def _upsert(rows: list[tuple], now) -> dict[tuple, int]:
-    """INSERT … ON CONFLICT (indicator, agency, period, source) DO UPDATE for (key, fields, version).
-
-    Used for the rows a recomputation creates (were one made meanwhile, it is updated instead); many
-    rows per statement, which return their ids. Returns {key: id}.
+    A recomputation writes thousands of rows at once. Django's cursor rewrites the placeholders of
+    every statement with a regular expression, and audit entries built in Python cost a JSON encoding
+    each; here statements carry the driver's own placeholders, and the database builds each entry's
+    snapshot itself (audit.snapshot_sql) from the row as it is before or after the change: the
+    entries are those audit.record would store.
     """
-    if not rows:
-        return {}
-    fields = [f for f in Observation._meta.concrete_fields if not f.primary_key]
-    template = Observation(source=Source.COMPUTED, state=State.APPROVED)
-    defaults = {f.attname: f.get_db_prep_save(getattr(template, f.attname), connection) for f in fields}
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    dates: dict = {}
 
-    def day(value):
-        if value not in dates:
-            dates[value] = connection.ops.adapt_datefield_value(value)
-        return dates[value]
+    # SQLite takes 32,766 parameters a statement, PostgreSQL 65,535.
+    IDS_PER_STATEMENT = 10_000
 
-    columns = [f.attname for f in fields]
-    periods = {}
-    for _key, _written, _version in rows:
-        code = _key[2]
-        if code not in periods:
+    def __init__(self, now):
+        self.now = now
+        self.mark = "?" if connection.vendor == "sqlite" else "%s"
+        self.stamp = connection.ops.adapt_datetimefield_value(now)
+        self.quote = connection.ops.quote_name
+        self.table = self.quote(Observation._meta.db_table)
+        self.snapshot = audit.snapshot_sql(Observation, "o")
+
+    def __enter__(self):
+        connection.ensure_connection()
+        self.cursor = connection.connection.cursor()
+        return self
+
+    def __exit__(self, *exc):
+        self.cursor.close()
+
+    def _chunks(self, ids):
+        for start in range(0, len(ids), self.IDS_PER_STATEMENT):
+            chunk = ids[start : start + self.IDS_PER_STATEMENT]
+            yield chunk, ", ".join([self.mark] * len(chunk))
+
+    def audit(self, ids: list[int], action: str) -> list[int]:
+        """One audit entry per row: its snapshot as "after" when created, else as "before"; their ids."""
+        if not ids:
+            return []
+        q, mark = self.quote, self.mark
+        columns = ["content_type_id", "object_id", "action", "actor_id", "at", "before", "after", "reason"]
+        created = action == AuditEntry.Action.CREATE
+        snapshots = f"NULL, {self.snapshot}" if created else f"{self.snapshot}, NULL"
+        content_type = ContentType.objects.get_for_model(Observation).pk
+        entries = []
+        for chunk, marks in self._chunks(ids):
+            self.cursor.execute(
+                f"INSERT INTO {q(AuditEntry._meta.db_table)} ({', '.join(q(c) for c in columns)}) "
+                f"SELECT {mark}, CAST(o.{q('id')} AS VARCHAR(64)), {mark}, NULL, {mark}, {snapshots}, {mark} "
+                f"FROM {self.table} o WHERE o.{q('id')} IN ({marks}) ORDER BY o.{q('id')} "
+                f"RETURNING {q('id')}",
+                [content_type, action, self.stamp, REASON, *chunk],
+            )
+            entries += [row[0] for row in self.cursor.fetchall()]
+        return entries
+
+    def audit_after(self, entries: list[int]):
+        """Fill in "after" of these entries (made by audit(…, UPDATE)) from their rows as they are now."""
+        q = self.quote
+        table = q(AuditEntry._meta.db_table)
+        for chunk, marks in self._chunks(entries):
+            self.cursor.execute(
+                f"UPDATE {table} SET {q('after')} = (SELECT {self.snapshot} FROM {self.table} o "
+                f"WHERE o.{q('id')} = CAST({table}.{q('object_id')} AS BIGINT)) WHERE {q('id')} IN ({marks})",
+                chunk,
+            )
+
+    def delete(self, ids: list[int]):
+        for chunk, marks in self._chunks(ids):
+            self.cursor.execute(f"DELETE FROM {self.table} WHERE {self.quote('id')} IN ({marks})", chunk)
+
+    def update(self, rows: list[tuple]):
+        """UPDATE … WHERE id for (id, written fields, version): only the columns a recomputation sets."""
+        if not rows:
+            return
+        q, mark = self.quote, self.mark
+        columns = [*WRITTEN, "version", "modified_at"]
+        statement = f"UPDATE {self.table} SET {', '.join(f'{q(c)} = {mark}' for c in columns)} WHERE {q('id')} = {mark}"
+        written = itemgetter(*WRITTEN)
+        self.cursor.executemany(
+            statement, [(*written(f), version, self.stamp, pk) for pk, f, version in rows]
+        )
+
+    def insert(self, rows: list[tuple]) -> list[int]:
+        """INSERT … ON CONFLICT (indicator, agency, period, source) DO UPDATE for (key, fields, version).
+
+        Used for the rows a recomputation creates (were one made meanwhile, it is updated instead); many
+        rows per statement, which return their ids.
+        """
+        if not rows:
+            return []
+        fields = [f for f in Observation._meta.concrete_fields if not f.primary_key]
+        template = Observation(source=Source.COMPUTED, state=State.APPROVED)
+        defaults = {f.attname: f.get_db_prep_save(getattr(template, f.attname), connection) for f in fields}
+        columns = [f.attname for f in fields]
+        periods = {}
+        for code in {key[2] for key, _written, _version in rows}:
             period = Period.parse(code)
             periods[code] = {
                 "period": code,
                 "period_kind": period.kind,
-                "period_start": day(period.start),
-                "period_end": day(period.end),
+                "period_start": connection.ops.adapt_datefield_value(period.start),
+                "period_end": connection.ops.adapt_datefield_value(period.end),
             }
-    base = defaults | {"created_at": stamp, "modified_at": stamp, "approved_at": stamp}
-    ordered = itemgetter(*columns)
-    values = []
-    for (indicator_id, agency_id, code), written, version in rows:
-        row = base | periods[code]
-        row.update(written)
-        row["indicator_id"], row["agency_id"], row["version"] = indicator_id, agency_id, version
-        values.append(ordered(row))
-    quote = connection.ops.quote_name
-    key = ["indicator_id", "agency_id", "period"]
-    updated = [*WRITTEN, "version", "modified_at"]
-    statement = (
-        f"INSERT INTO {quote(Observation._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
-        "VALUES {values} "
-        f"ON CONFLICT ({', '.join(quote(c) for c in [*key, 'source'])}) "
-        f"DO UPDATE SET {', '.join(f'{quote(c)} = EXCLUDED.{quote(c)}' for c in updated)} "
-        f"RETURNING {', '.join(quote(c) for c in ['id', *key])}"
-    )
-    row_marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    # SQLite takes 32,766 parameters a statement, PostgreSQL 65,535.
-    size = max(1, min(1000, 32000 // len(columns)))
-    ids = {}
-    with connection.cursor() as cursor:
+        stamp = self.stamp
+        base = defaults | {"created_at": stamp, "modified_at": stamp, "approved_at": stamp}
+        # Each row is the template's values with its own put in place (by position: rows are many).
+        slot = {c: i for i, c in enumerate(columns)}
+        template_row = [base[c] for c in columns]
+        by_period = {code: [(slot[k], v) for k, v in values.items()] for code, values in periods.items()}
+        written_slots = [(slot[k], k) for k in WRITTEN]
+        keys = slot["indicator_id"], slot["agency_id"], slot["version"]
+        values = []
+        for (indicator_id, agency_id, code), written, version in rows:
+            row = template_row.copy()
+            for i, value in by_period[code]:
+                row[i] = value
+            for i, name in written_slots:
+                row[i] = written[name]
+            row[keys[0]], row[keys[1]], row[keys[2]] = indicator_id, agency_id, version
+            values.append(row)
+        q = self.quote
+        key = ["indicator_id", "agency_id", "period"]
+        updated = [*WRITTEN, "version", "modified_at"]
+        statement = (
+            f"INSERT INTO {self.table} ({', '.join(q(c) for c in columns)}) VALUES {{values}} "
+            f"ON CONFLICT ({', '.join(q(c) for c in [*key, 'source'])}) "
+            f"DO UPDATE SET {', '.join(f'{q(c)} = EXCLUDED.{q(c)}' for c in updated)} "
+            f"RETURNING {q('id')}"
+        )
+        row_marks = "(" + ", ".join([self.mark] * len(columns)) + ")"
+        size = max(1, min(1000, 32000 // len(columns)))
+        ids = []
         for start in range(0, len(values), size):
             chunk = values[start : start + size]
-            cursor.execute(
+            self.cursor.execute(
                 statement.format(values=", ".join([row_marks] * len(chunk))),
                 [value for row in chunk for value in row],
             )
-            ids.update({(i, a, p): pk for pk, i, a, p in cursor.fetchall()})
-    return ids
-
-
-def _update(rows: list[tuple], now):
-    """UPDATE … WHERE id for (id, written fields, version): only the columns a recomputation sets."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    columns = [*WRITTEN, "version", "modified_at"]
-    statement = (
-        f"UPDATE {quote(Observation._meta.db_table)} SET {', '.join(f'{quote(c)} = %s' for c in columns)} "
-        f"WHERE {quote('id')} = %s"
-    )
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    written = itemgetter(*WRITTEN)
-    values = [(*written(fields), version, stamp, pk) for pk, fields, version in rows]
-    with connection.cursor() as cursor:
-        for start in range(0, len(values), 1000):
-            cursor.executemany(statement, values[start : start + 1000])
-
-
-def _audit(entries: list[tuple], now):
-    """One AuditEntry per (object id, action, before, after), inserted in bulk."""
-    if not entries:
-        return
-    content_type = ContentType.objects.get_for_model(Observation).pk
-    stamp = connection.ops.adapt_datetimefield_value(now)
-
-    def stored(value):
-        return None if value is None else connection.ops.adapt_json_value(value, None)
-
-    quote = connection.ops.quote_name
-    columns = ["content_type_id", "object_id", "action", "actor_id", "at", "before", "after", "reason"]
-    statement = (
-        f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES "
-    )
-    row_marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    values = [
-        (content_type, str(pk), action, None, stamp, stored(before), stored(after), REASON)
-        for pk, action, before, after in entries
-    ]
-    with connection.cursor() as cursor:
-        for start in range(0, len(values), 1000):
-            chunk = values[start : start + 1000]
-            cursor.execute(
-                statement + ", ".join([row_marks] * len(chunk)), [value for row in chunk for value in row]
-            )
+            ids += [row[0] for row in self.cursor.fetchall()]
+        return ids

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, F, Max, Min, Sum
 from django.utils import timezone
 
@@ -317,11 +318,12 @@ def compute_all(*, root: Path | None = None) -> dict:
     events = store(root)
     con = connect(events.root)
     try:
-        with events.lock():
+        with events.lock(), transaction.atomic():
             events.check_format(con)
             table, units = registry(con, events)
             months, counts = compute.compute_all(events, con)
             IngestBatch.objects.filter(folded_at__isnull=True).update(folded_at=timezone.now())
+            # Months with observations and no stored record left (their files were removed).
             stale = [
                 int(p.replace("-", ""))
                 for p in Observation.objects.filter(

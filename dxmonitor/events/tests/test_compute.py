@@ -80,6 +80,8 @@ def test_recomputation_after_an_ingest_touches_only_the_months_it_changed(events
     [created, updated] = audit.history(online).order_by("id")
     assert (created.action, updated.action) == ("create", "update")
     assert updated.before["value"] == 100 and updated.after == audit.snapshot(online)
+    assert created.before is None and created.after == updated.before
+    assert created.after["version"] == 1 and created.after["source"] == "computed"
 
 
 def test_rollups_follow_the_63_provinces_before_the_merger_and_the_34_after(events, tmp_path):
@@ -196,3 +198,23 @@ def test_the_generator_writes_the_same_file_for_a_seed(tmp_path, registry):
     services.generate_file(second, 500, 3)
     assert first.read_bytes() == second.read_bytes()
     assert schema.month_period(generate.MONTHS[0]) == "2025-01"
+
+
+def test_observations_of_a_month_left_without_dossiers_are_deleted_and_audited(events, tmp_path):
+    ingest(events, write_csv(tmp_path / "a.csv", [record(1)]))
+    august = observed("EV.DOSSIERS", "P01", "2025-08")
+    before = audit.snapshot(august)
+
+    # A newer version says the dossier was submitted in September: August has no dossier left.
+    moved = {"submitted_at": "2025-09-02T09:00:00", "due_at": "", "completed_at": "2025-09-03T09:00:00"}
+    outcome = ingest(
+        events, write_csv(tmp_path / "b.csv", [record(1, **moved, version_time="2025-09-03T09:00:00")])
+    )
+
+    assert outcome.months == [202508, 202509]
+    assert not Observation.objects.filter(period="2025-08", source=Observation.Source.COMPUTED).exists()
+    assert observed("EV.DOSSIERS", "P01", "2025-09").value == 1
+    [created, deleted] = audit.history(august).order_by("id")
+    assert (created.action, deleted.action) == ("create", "delete")
+    assert deleted.before == before and deleted.after is None
+    assert deleted.reason == created.reason != ""
