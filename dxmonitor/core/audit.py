@@ -61,7 +61,7 @@ def snapshot_sql(model: type[models.Model], alias: str) -> str:
         else:
             value = column
         pairs.append(f"'{field.attname}', {value}")
-    return f"{'JSON_OBJECT' if sqlite else 'JSON_BUILD_OBJECT'}({', '.join(pairs)})"
+    return f"{'JSON_OBJECT' if sqlite else 'JSONB_BUILD_OBJECT'}({', '.join(pairs)})"
 
 
 def record(obj: models.Model, actor, action: str, before: dict | None, after: dict | None, reason: str = ""):

@@ -172,18 +172,20 @@ class _Writer:
     """The statements of a write, on the database driver's own cursor, with the rows' audit entries.
 
     A recomputation writes thousands of rows at once. Django's cursor rewrites the placeholders of
-    every statement with a regular expression, and audit entries built in Python cost a JSON encoding
-    each; here statements carry the driver's own placeholders, and the database builds each entry's
+    every statement with a regular expression (SQLite) or quotes every parameter into the statement
+    (PostgreSQL), and audit entries built in Python cost a JSON encoding each; here statements carry
+    the driver's own placeholders and parameters, and the database builds each entry's
     snapshot itself (audit.snapshot_sql) from the row as it is before or after the change: the
     entries are those audit.record would store.
     """
 
-    # SQLite takes 32,766 parameters a statement, PostgreSQL 65,535.
+    # SQLite takes 32,766 parameters a statement.
     IDS_PER_STATEMENT = 10_000
 
     def __init__(self, now):
         self.now = now
-        self.mark = "?" if connection.vendor == "sqlite" else "%s"
+        self.postgres = connection.vendor == "postgresql"
+        self.mark = "%s" if self.postgres else "?"
         self.stamp = connection.ops.adapt_datetimefield_value(now)
         self.quote = connection.ops.quote_name
         self.table = self.quote(Observation._meta.db_table)
@@ -191,16 +193,30 @@ class _Writer:
 
     def __enter__(self):
         connection.ensure_connection()
-        self.cursor = connection.connection.cursor()
+        if self.postgres:
+            import psycopg
+
+            # Django's PostgreSQL cursors bind parameters on the client, quoting each into the text of
+            # the statement; with thousands a statement that took seconds. This one sends them apart.
+            self.cursor = psycopg.Cursor(connection.connection)
+        else:
+            self.cursor = connection.connection.cursor()
         return self
 
     def __exit__(self, *exc):
         self.cursor.close()
 
-    def _chunks(self, ids):
+    def _ids(self, column: str, ids: list[int]):
+        """(condition, parameters) that pick these ids: PostgreSQL takes them as one array, SQLite in
+        runs of IDS_PER_STATEMENT placeholders."""
+        if not ids:
+            return
+        if self.postgres:
+            yield f"{column} = ANY({self.mark})", [list(ids)]
+            return
         for start in range(0, len(ids), self.IDS_PER_STATEMENT):
             chunk = ids[start : start + self.IDS_PER_STATEMENT]
-            yield chunk, ", ".join([self.mark] * len(chunk))
+            yield f"{column} IN ({', '.join([self.mark] * len(chunk))})", chunk
 
     def audit(self, ids: list[int], action: str) -> list[int]:
         """One audit entry per row: its snapshot as "after" when created, else as "before"; their ids."""
@@ -212,13 +228,13 @@ class _Writer:
         snapshots = f"NULL, {self.snapshot}" if created else f"{self.snapshot}, NULL"
         content_type = ContentType.objects.get_for_model(Observation).pk
         entries = []
-        for chunk, marks in self._chunks(ids):
+        for condition, chosen in self._ids(f"o.{q('id')}", ids):
             self.cursor.execute(
                 f"INSERT INTO {q(AuditEntry._meta.db_table)} ({', '.join(q(c) for c in columns)}) "
                 f"SELECT {mark}, CAST(o.{q('id')} AS VARCHAR(64)), {mark}, NULL, {mark}, {snapshots}, {mark} "
-                f"FROM {self.table} o WHERE o.{q('id')} IN ({marks}) ORDER BY o.{q('id')} "
+                f"FROM {self.table} o WHERE {condition} ORDER BY o.{q('id')} "
                 f"RETURNING {q('id')}",
-                [content_type, action, self.stamp, REASON, *chunk],
+                [content_type, action, self.stamp, REASON, *chosen],
             )
             entries += [row[0] for row in self.cursor.fetchall()]
         return entries
@@ -227,16 +243,16 @@ class _Writer:
         """Fill in "after" of these entries (made by audit(…, UPDATE)) from their rows as they are now."""
         q = self.quote
         table = q(AuditEntry._meta.db_table)
-        for chunk, marks in self._chunks(entries):
+        for condition, chosen in self._ids(q("id"), entries):
             self.cursor.execute(
                 f"UPDATE {table} SET {q('after')} = (SELECT {self.snapshot} FROM {self.table} o "
-                f"WHERE o.{q('id')} = CAST({table}.{q('object_id')} AS BIGINT)) WHERE {q('id')} IN ({marks})",
-                chunk,
+                f"WHERE o.{q('id')} = CAST({table}.{q('object_id')} AS BIGINT)) WHERE {condition}",
+                chosen,
             )
 
     def delete(self, ids: list[int]):
-        for chunk, marks in self._chunks(ids):
-            self.cursor.execute(f"DELETE FROM {self.table} WHERE {self.quote('id')} IN ({marks})", chunk)
+        for condition, chosen in self._ids(self.quote("id"), ids):
+            self.cursor.execute(f"DELETE FROM {self.table} WHERE {condition}", chosen)
 
     def update(self, rows: list[tuple]):
         """UPDATE … WHERE id for (id, written fields, version): only the columns a recomputation sets."""
@@ -292,19 +308,26 @@ class _Writer:
         key = ["indicator_id", "agency_id", "period"]
         updated = [*WRITTEN, "version", "modified_at"]
         statement = (
-            f"INSERT INTO {self.table} ({', '.join(q(c) for c in columns)}) VALUES {{values}} "
+            f"INSERT INTO {self.table} ({', '.join(q(c) for c in columns)}) {{rows}} "
             f"ON CONFLICT ({', '.join(q(c) for c in [*key, 'source'])}) "
             f"DO UPDATE SET {', '.join(f'{q(c)} = EXCLUDED.{q(c)}' for c in updated)} "
             f"RETURNING {q('id')}"
         )
-        row_marks = "(" + ", ".join([self.mark] * len(columns)) + ")"
-        size = max(1, min(1000, 32000 // len(columns)))
         ids = []
-        for start in range(0, len(values), size):
-            chunk = values[start : start + size]
-            self.cursor.execute(
-                statement.format(values=", ".join([row_marks] * len(chunk))),
-                [value for row in chunk for value in row],
-            )
+        for rows_sql, parameters in self._rows(fields, values):
+            self.cursor.execute(statement.format(rows=rows_sql), parameters)
             ids += [row[0] for row in self.cursor.fetchall()]
         return ids
+
+    def _rows(self, fields, values: list[list]):
+        """(rows as SQL, parameters) for an INSERT: PostgreSQL takes one array per column (UNNEST), so
+        one statement of few parameters; SQLite multi-row VALUES, as many rows as its parameters allow."""
+        if self.postgres:
+            arrays = ", ".join(f"%b::{f.cast_db_type(connection)}[]" for f in fields)
+            yield f"SELECT * FROM UNNEST({arrays})", [list(column) for column in zip(*values, strict=True)]
+            return
+        row_marks = "(" + ", ".join([self.mark] * len(fields)) + ")"
+        size = max(1, min(1000, 32000 // len(fields)))
+        for start in range(0, len(values), size):
+            chunk = values[start : start + size]
+            yield f"VALUES {', '.join([row_marks] * len(chunk))}", [value for row in chunk for value in row]
