@@ -183,7 +183,6 @@ class _Writer:
     IDS_PER_STATEMENT = 10_000
 
     def __init__(self, now):
-        self.now = now
         self.postgres = connection.vendor == "postgresql"
         self.mark = "%s" if self.postgres else "?"
         self.stamp = connection.ops.adapt_datetimefield_value(now)

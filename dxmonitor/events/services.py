@@ -10,6 +10,7 @@ import datetime
 import json
 import os
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import pyarrow as pa
@@ -321,7 +322,12 @@ def compute_all(*, root: Path | None = None) -> dict:
         with events.lock(), transaction.atomic():
             events.check_format(con)
             table, units = registry(con, events)
-            months, counts = compute.compute_all(events, con)
+            months, written = [], Counter(created=0, updated=0, deleted=0)
+            # Each run's observations are written while the next run is counted (compute.compute_all).
+            for run, counts in compute.compute_all(events, con):
+                figures = _observed_figures(events, con, table, units, run, counts)
+                written.update(observations.write(figures, run))
+                months += run
             IngestBatch.objects.filter(folded_at__isnull=True).update(folded_at=timezone.now())
             # Months with observations and no stored record left (their files were removed).
             stale = [
@@ -333,8 +339,9 @@ def compute_all(*, root: Path | None = None) -> dict:
                 .values_list("period", flat=True)
                 .distinct()
             ]
-            figures = _observed_figures(events, con, table, units, months, counts)
-            written = observations.write(figures, months + stale)
+            if stale:
+                nothing = _observed_figures(events, con, table, units, stale, compute.empty_counts())
+                written.update(observations.write(nothing, stale))
     finally:
         con.close()
     return {"months": months, **written}

@@ -2,13 +2,14 @@
 
 import csv
 import datetime
+import shutil
 from collections import defaultdict
 
 import pytest
 
 from dxmonitor.agencies.models import Agency
 from dxmonitor.core import audit
-from dxmonitor.events import generate, schema, services
+from dxmonitor.events import compute, generate, schema, services
 from dxmonitor.events.store import connect
 from dxmonitor.events.tests.records import (
     HA_GIANG_63,
@@ -218,3 +219,37 @@ def test_observations_of_a_month_left_without_dossiers_are_deleted_and_audited(e
     assert (created.action, deleted.action) == ("create", "delete")
     assert deleted.before == before and deleted.after is None
     assert deleted.reason == created.reason != ""
+
+
+def test_a_full_recomputation_counts_in_two_runs_and_rebuilds_what_the_fold_ins_made(events, tmp_path):
+    path = tmp_path / "generated.parquet"
+    services.generate_file(path, 3000, 5)
+    ingest(events, path)
+    computed = Observation.objects.filter(source=Observation.Source.COMPUTED)
+
+    def written():
+        return {
+            (o.indicator_id, o.agency_id, o.period): (o.value, o.numerator, o.denominator, o.text, o.note)
+            for o in computed
+        }
+
+    months, folded, by_fold_in = events.months(), compute.agency_month(events), written()
+    runs = compute._split(events, months, compute.FIRST_SHARE)
+    assert len(runs) == 2 and runs[0] + runs[1] == months
+    computed.delete()
+    for month in months:
+        events.drop_aggregate(month)
+
+    result = services.compute_all(root=events.root)
+
+    assert result == {"months": months, "created": len(by_fold_in), "updated": 0, "deleted": 0}
+    assert written() == by_fold_in
+    assert compute.agency_month(events).equals(folded)
+
+    # A month whose files are gone loses its observations (audited) and its aggregate.
+    gone = months[-1]
+    shutil.rmtree(events.dossiers / f"month={gone}")
+    result = services.compute_all(root=events.root)
+    assert result["months"] == months[:-1] and result["deleted"] > 0
+    assert not computed.filter(period=schema.month_period(gone)).exists()
+    assert gone not in events.aggregate_months()
