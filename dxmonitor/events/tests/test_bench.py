@@ -33,7 +33,7 @@ def test_a_small_run_prints_every_figure_and_its_checks_hold(tmp_path):
     meta = figures["meta"]
     assert meta["rows"] == 30000
     assert all(isinstance(meta[key], int | float) and meta[key] > 0 for key in KEYS), meta
-    # The first recomputation, the bare queries and the fold-in are each timed three times.
+    # The first recomputation, the bare queries and the fold-in are each timed several times.
     for operation in ("full", "full_unchanged", "bare_duckdb", "bare_affected_months", "incremental"):
         assert figures[operation]["p50_ms"] > 0
     assert meta["folded_equals_recount"] is True
