@@ -254,15 +254,29 @@ class _Writer:
             self.cursor.execute(f"DELETE FROM {self.table} WHERE {condition}", chosen)
 
     def update(self, rows: list[tuple]):
-        """UPDATE … WHERE id for (id, written fields, version): only the columns a recomputation sets."""
+        """UPDATE … WHERE id for (id, written fields, version): only the columns a recomputation sets.
+
+        SQLite runs one statement per row (in C, no round trip); PostgreSQL takes every row at once, as
+        one array per column (UPDATE … FROM UNNEST).
+        """
         if not rows:
             return
         q, mark = self.quote, self.mark
         columns = [*WRITTEN, "version", "modified_at"]
-        statement = f"UPDATE {self.table} SET {', '.join(f'{q(c)} = {mark}' for c in columns)} WHERE {q('id')} = {mark}"
         written = itemgetter(*WRITTEN)
-        self.cursor.executemany(
-            statement, [(*written(f), version, self.stamp, pk) for pk, f, version in rows]
+        values = [(*written(f), version, self.stamp, pk) for pk, f, version in rows]
+        if not self.postgres:
+            assignments = ", ".join(f"{q(c)} = {mark}" for c in columns)
+            self.cursor.executemany(f"UPDATE {self.table} SET {assignments} WHERE {q('id')} = {mark}", values)
+            return
+        fields = [Observation._meta.get_field(c) for c in [*columns, "id"]]
+        names = [f"u{index}" for index in range(len(fields))]
+        arrays = ", ".join(f"%b::{f.cast_db_type(connection)}[]" for f in fields)
+        assignments = ", ".join(f"{q(c)} = u.{name}" for c, name in zip(columns, names[:-1], strict=True))
+        self.cursor.execute(
+            f"UPDATE {self.table} SET {assignments} FROM UNNEST({arrays}) AS u({', '.join(names)}) "
+            f"WHERE {self.table}.{q('id')} = u.{names[-1]}",
+            [list(column) for column in zip(*values, strict=True)],
         )
 
     def insert(self, rows: list[tuple]) -> list[int]:
