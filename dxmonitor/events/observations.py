@@ -15,6 +15,7 @@ audit.record took seconds; encoding every snapshot in Python was a fifth of a fu
 
 from operator import itemgetter
 
+import psycopg
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.contrib.contenttypes.models import ContentType
@@ -193,8 +194,6 @@ class _Writer:
     def __enter__(self):
         connection.ensure_connection()
         if self.postgres:
-            import psycopg
-
             # Django's PostgreSQL cursors bind parameters on the client, quoting each into the text of
             # the statement; with thousands a statement that took seconds. This one sends them apart.
             self.cursor = psycopg.Cursor(connection.connection)
