@@ -201,9 +201,7 @@ class _Unfolded:
             for path in [events.aggregate_path(month), *(events.deltas / f"month={month}").glob("*.parquet")]
             if path.exists()
         }
-        self.observations = list(
-            self._computed().values("id", *observations.WRITTEN, "version", "modified_at")
-        )
+        self.observations = list(self._computed().values("id", *observations.CHANGED))
         self.last_entry = AuditEntry.objects.aggregate(last=Max("id"))["last"] or 0
         self.batches = list(IngestBatch.objects.filter(folded_at__isnull=True).values_list("pk", flat=True))
 
@@ -218,7 +216,7 @@ class _Unfolded:
         self._computed().exclude(pk__in=[row["id"] for row in self.observations]).delete()
         Observation.objects.bulk_update(
             [Observation(**row) for row in self.observations],
-            [*observations.WRITTEN, "version", "modified_at"],
+            observations.CHANGED,
             batch_size=500,
         )
         AuditEntry.objects.filter(pk__gt=self.last_entry).delete()

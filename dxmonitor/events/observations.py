@@ -36,6 +36,8 @@ COMPUTED_NOTE = "Tính từ hồ sơ thủ tục hành chính (computed from dos
 REASON = "Computed from public-service dossier records"
 # What a recomputation sets; the rest of a computed row keeps its defaults.
 WRITTEN = ["value", "numerator", "denominator", "text", "note", "definition_id"]
+# What changes on a computed row when its figures do.
+CHANGED = [*WRITTEN, "version", "modified_at"]
 
 
 def computed_indicators() -> dict[str, Indicator]:
@@ -261,21 +263,19 @@ class _Writer:
         if not rows:
             return
         q, mark = self.quote, self.mark
-        columns = [*WRITTEN, "version", "modified_at"]
         written = itemgetter(*WRITTEN)
         values = [(*written(f), version, self.stamp, pk) for pk, f, version in rows]
         if not self.postgres:
-            assignments = ", ".join(f"{q(c)} = {mark}" for c in columns)
+            assignments = ", ".join(f"{q(c)} = {mark}" for c in CHANGED)
             self.cursor.executemany(f"UPDATE {self.table} SET {assignments} WHERE {q('id')} = {mark}", values)
             return
-        fields = [Observation._meta.get_field(c) for c in [*columns, "id"]]
-        names = [f"u{index}" for index in range(len(fields))]
-        arrays = ", ".join(f"%b::{f.cast_db_type(connection)}[]" for f in fields)
-        assignments = ", ".join(f"{q(c)} = u.{name}" for c, name in zip(columns, names[:-1], strict=True))
+        names = [f"u{index}" for index in range(len(CHANGED) + 1)]
+        arrays, parameters = _arrays([Observation._meta.get_field(c) for c in [*CHANGED, "id"]], values)
+        assignments = ", ".join(f"{q(c)} = u.{name}" for c, name in zip(CHANGED, names[:-1], strict=True))
         self.cursor.execute(
             f"UPDATE {self.table} SET {assignments} FROM UNNEST({arrays}) AS u({', '.join(names)}) "
             f"WHERE {self.table}.{q('id')} = u.{names[-1]}",
-            [list(column) for column in zip(*values, strict=True)],
+            parameters,
         )
 
     def insert(self, rows: list[tuple]) -> list[int]:
@@ -290,15 +290,13 @@ class _Writer:
         template = Observation(source=Source.COMPUTED, state=State.APPROVED)
         defaults = {f.attname: f.get_db_prep_save(getattr(template, f.attname), connection) for f in fields}
         columns = [f.attname for f in fields]
-        periods = {}
-        for code in {key[2] for key, _written, _version in rows}:
-            period = Period.parse(code)
-            periods[code] = {
-                "period": code,
-                "period_kind": period.kind,
-                "period_start": connection.ops.adapt_datefield_value(period.start),
-                "period_end": connection.ops.adapt_datefield_value(period.end),
+        periods = {
+            code: {
+                name: Observation._meta.get_field(name).get_db_prep_save(value, connection)
+                for name, value in indicator_services.period_fields(Period.parse(code)).items()
             }
+            for code in {key[2] for key, _written, _version in rows}
+        }
         stamp = self.stamp
         base = defaults | {"created_at": stamp, "modified_at": stamp, "approved_at": stamp}
         # Each row is the template's values with its own put in place (by position: rows are many).
@@ -317,12 +315,11 @@ class _Writer:
             row[keys[0]], row[keys[1]], row[keys[2]] = indicator_id, agency_id, version
             values.append(row)
         q = self.quote
-        key = ["indicator_id", "agency_id", "period"]
-        updated = [*WRITTEN, "version", "modified_at"]
+        key = ["indicator_id", "agency_id", "period", "source"]
         statement = (
             f"INSERT INTO {self.table} ({', '.join(q(c) for c in columns)}) {{rows}} "
-            f"ON CONFLICT ({', '.join(q(c) for c in [*key, 'source'])}) "
-            f"DO UPDATE SET {', '.join(f'{q(c)} = EXCLUDED.{q(c)}' for c in updated)} "
+            f"ON CONFLICT ({', '.join(q(c) for c in key)}) "
+            f"DO UPDATE SET {', '.join(f'{q(c)} = EXCLUDED.{q(c)}' for c in CHANGED)} "
             f"RETURNING {q('id')}"
         )
         ids = []
@@ -335,11 +332,17 @@ class _Writer:
         """(rows as SQL, parameters) for an INSERT: PostgreSQL takes one array per column (UNNEST), so
         one statement of few parameters; SQLite multi-row VALUES, as many rows as its parameters allow."""
         if self.postgres:
-            arrays = ", ".join(f"%b::{f.cast_db_type(connection)}[]" for f in fields)
-            yield f"SELECT * FROM UNNEST({arrays})", [list(column) for column in zip(*values, strict=True)]
+            arrays, parameters = _arrays(fields, values)
+            yield f"SELECT * FROM UNNEST({arrays})", parameters
             return
         row_marks = "(" + ", ".join([self.mark] * len(fields)) + ")"
         size = max(1, min(1000, 32000 // len(fields)))
         for start in range(0, len(values), size):
             chunk = values[start : start + size]
             yield f"VALUES {', '.join([row_marks] * len(chunk))}", [value for row in chunk for value in row]
+
+
+def _arrays(fields, rows: list) -> tuple[str, list[list]]:
+    """PostgreSQL: the rows as one typed array parameter per field (binary), for UNNEST(…)."""
+    arrays = ", ".join(f"%b::{f.cast_db_type(connection)}[]" for f in fields)
+    return arrays, [list(column) for column in zip(*rows, strict=True)]
