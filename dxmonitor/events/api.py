@@ -63,17 +63,16 @@ def figures(request, month: str | None = None, level: str | None = None, map: st
     summary="Self-reported beside computed values, gaps in percentage points, flagged beyond the threshold",
 )
 def reconciliation(request, indicator: str | None = None, month: str | None = None, flagged: bool = False):
-    rows = services.reconciliation(request.auth, indicator, month)
-    return [r for r in rows if r["flagged"]] if flagged else rows
+    return services.reconciliation(request.auth, indicator, month, flagged=flagged)
 
 
 @router.get("/events/reconciliation.csv", summary="The reconciliation as CSV")
 def reconciliation_csv(
     request, indicator: str | None = None, month: str | None = None, flagged: bool = False
 ):
-    rows = services.reconciliation(request.auth, indicator, month)
+    rows = services.reconciliation(request.auth, indicator, month, flagged=flagged)
     buffer = io.StringIO()
-    services.write_reconciliation_csv([r for r in rows if r["flagged"]] if flagged else rows, buffer)
+    services.write_reconciliation_csv(rows, buffer)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="reconciliation.csv"'
     return response

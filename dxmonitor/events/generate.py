@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from dxmonitor.core.periods import Period
 from dxmonitor.events import schema
+from dxmonitor.events.reading import quote
 
 MONTHS = [schema.month_code(2025, m) for m in range(1, 13)]
 MERGE_MONTH = schema.month_code(2025, 7)
@@ -23,10 +25,8 @@ CENTRAL_SHARE, PROVINCE_SHARE = 0.12, 0.18
 
 
 def _month_bounds(code: int) -> tuple[datetime.date, datetime.date]:
-    year, month = divmod(code, 100)
-    first = datetime.date(year, month, 1)
-    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-    return first, last
+    month = Period("month", *divmod(code, 100))
+    return month.start, month.end
 
 
 def pools(agencies: pa.Table, months=MONTHS) -> pa.Table:
@@ -58,8 +58,8 @@ def _u(key: str, k: int) -> str:
 
 
 def _rows_sql(ids: str) -> str:
-    """Records for the relation `ids(i, month_index)`; `months(month_index, first, seconds)`, `pool`
-    and `pool_size` must be bound."""
+    """Records for `ids`, a relation (i, month_index) aliased `ids`; `months(month_index, first,
+    seconds)`, `pool` and `pool_size` must be bound."""
     channel_online = f"({_u('i', 5)} < p_online + CASE WHEN fully_online_service THEN 0.15 ELSE 0 END)"
     return f"""
     WITH picked AS (
@@ -70,7 +70,7 @@ def _rows_sql(ids: str) -> str:
                           WHEN {_u("ids.i", 1)} < {CENTRAL_SHARE + PROVINCE_SHARE} THEN 'province'
                           ELSE 'commune' END
             END AS pool
-        FROM ids JOIN months m ON m.month_index = ids.month_index
+        FROM {ids} JOIN months m ON m.month_index = ids.month_index
     ),
     sized AS (
         SELECT p.*, CAST(hash(p.i, $seed, 2) % s.n AS INTEGER) AS pick
@@ -167,8 +167,7 @@ def _target(out: Path) -> Path:
 
 
 def _write(con, query: str, out: Path, params: dict):
-    target = str(out).replace("'", "''")
-    con.execute(f"COPY ({query}) TO '{target}' ({OPTIONS[out.suffix.lower()]})", params)
+    con.execute(f"COPY ({query}) TO {quote(str(out))} ({OPTIONS[out.suffix.lower()]})", params)
 
 
 def generate(con, agencies: pa.Table, out: Path, rows: int, seed: int, months=MONTHS) -> int:
@@ -180,7 +179,7 @@ def generate(con, agencies: pa.Table, out: Path, rows: int, seed: int, months=MO
     )
     # Streamed straight to the file with no ORDER BY, so memory stays flat; the plan is the same every
     # time, and so is the file for a seed (a test checks it).
-    _write(con, _rows_sql(ids).replace("FROM ids JOIN", f"FROM {ids} JOIN"), out, {"seed": seed})
+    _write(con, _rows_sql(ids), out, {"seed": seed})
     return rows
 
 
@@ -210,8 +209,7 @@ def generate_changes(
         f"(SELECT {base_rows} + j AS i, CAST({per - 2} + j % 2 AS INTEGER) AS month_index "
         f"FROM range({late}) r(j)) ids"
     )
-    updated = _rows_sql("ids").replace("FROM ids JOIN", f"FROM {updated_ids} JOIN")
-    fresh = _rows_sql("ids").replace("FROM ids JOIN", f"FROM {late_ids} JOIN")
+    updated, fresh = _rows_sql(updated_ids), _rows_sql(late_ids)
     query = f"""
         SELECT * REPLACE (
             'done' AS state,

@@ -14,7 +14,6 @@ the plain SQL of `sql`, and the stored versions of a batch's dossiers are found 
 import csv
 import datetime
 import hashlib
-import secrets
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,9 +35,8 @@ from dxmonitor.events.reading import (
     quote,
 )
 from dxmonitor.events.schema import BOOLEAN, TEXT, TIMESTAMP
-from dxmonitor.events.store import Store
+from dxmonitor.events.store import KEY, Store, new_batch_id
 
-KEY = "CAST(hash({}) >> 1 AS BIGINT)"
 # Times up to a day ahead of the clock pass (clock skew between systems); later ones are impossible.
 FUTURE_SLACK = datetime.timedelta(days=1)
 
@@ -56,7 +54,6 @@ class Outcome:
     stored: int = 0
     duplicate: int = 0
     quarantined: int = 0
-    retracted: int = 0
     months: list[int] = field(default_factory=list)
     quarantine_file: str = ""
 
@@ -80,13 +77,6 @@ class Outcome:
             "months": self.months,
             "quarantine_file": self.quarantine_file,
         }
-
-
-def new_batch_id(content_digest: str = "") -> str:
-    """A sortable batch id: the UTC time and a short digest (or random) part; no underscore."""
-    now = datetime.datetime.now(datetime.UTC)
-    tail = content_digest[:8] if content_digest else secrets.token_hex(4)
-    return f"{now:%Y%m%dT%H%M%S%f}-{tail}"
 
 
 def file_digest(path: Path) -> str:
@@ -266,7 +256,6 @@ def ingest(
     step("read")
     source = open_file(path) if path is not None else open_records(records)
     staged = store.staging / batch
-    store.index_missing_months(con)  # a store of format 1 has none yet; the lookup trusts the index
     try:
         check_columns(source.label, source.types)
         con.register("agency_map", agencies)

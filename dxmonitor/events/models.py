@@ -33,7 +33,3 @@ class IngestBatch(models.Model):
 
     def __str__(self):
         return f"{self.batch} ({self.source})"
-
-    @property
-    def accepted(self) -> int:
-        return self.new + self.replaced + self.older

@@ -7,6 +7,8 @@ small integers (see STORED_COLUMNS), because that is what the monthly computatio
 
 from dataclasses import dataclass
 
+from dxmonitor.core.periods import Period
+
 TEXT, BOOLEAN, TIMESTAMP = "text", "boolean", "timestamp"
 
 
@@ -71,7 +73,6 @@ STATES = {
     "withdrawn": 6,
 }
 DONE = STATES["done"]
-ONLINE = CHANNELS["online"]
 
 # Kinds of agency that receive dossiers; any other kind (the nation, collectives, enterprises) does not.
 RECEIVING_KINDS = ("commune", "province", "ministry", "ministry_level", "government_agency", "central_body")
@@ -177,6 +178,14 @@ def indicator_code(measure: str) -> str:
 def month_code(year: int, month: int) -> int:
     """A month as the integer the store uses: 202507."""
     return year * 100 + month
+
+
+def month_of(text: str) -> int:
+    """The stored month of a period code such as "2025-07"; ValueError for anything but a month."""
+    period = Period.parse(text)
+    if period.kind != "month":
+        raise ValueError(f"Give a month, such as 2025-07, not {text}")
+    return month_code(period.year, period.index)
 
 
 def month_period(code: int) -> str:

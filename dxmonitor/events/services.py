@@ -26,7 +26,7 @@ from dxmonitor.agencies.models import Agency, AgencyKind, Succession
 from dxmonitor.conf import data_dir
 from dxmonitor.core.periods import Period
 from dxmonitor.events import compute, generate, ingest, observations, schema
-from dxmonitor.events.ingest import Outcome, RefusedFile  # noqa: F401 (re-exported for callers)
+from dxmonitor.events.ingest import Outcome
 from dxmonitor.events.models import IngestBatch
 from dxmonitor.events.store import Store, connect
 from dxmonitor.indicators.models import Indicator, Observation
@@ -227,7 +227,7 @@ def ingest_file(
     """
     path = Path(path)
     digest = ingest.file_digest(path) if path.exists() else ""
-    return _ingest(actor, {"path": path}, str(path), digest, root, step, recompute)
+    return _ingest(actor, {"path": path}, digest, root, step, recompute)
 
 
 def push_dossiers(actor, records: list[dict], *, root: Path | None = None) -> Outcome:
@@ -239,10 +239,10 @@ def push_dossiers(actor, records: list[dict], *, root: Path | None = None) -> Ou
     """
     if not policy.administer(actor):
         raise PermissionDenied
-    return _ingest(actor, {"records": records}, "api", "", root, lambda name, rows=0: None, True)
+    return _ingest(actor, {"records": records}, "", root, lambda name, rows=0: None, True)
 
 
-def _ingest(actor, source: dict, label: str, digest: str, root, step, recompute) -> Outcome:
+def _ingest(actor, source: dict, digest: str, root, step, recompute) -> Outcome:
     events = store(root)
     con = connect(events.root)
     try:
@@ -252,20 +252,11 @@ def _ingest(actor, source: dict, label: str, digest: str, root, step, recompute)
             outcome = ingest.ingest(
                 events, con, table, batch=ingest.new_batch_id(digest), step=step, **source
             )
+            recorded = {k: v for k, v in outcome.as_dict().items() if k != "accepted"}
             IngestBatch.objects.create(
-                batch=outcome.batch,
-                source=label[:500],
+                **recorded | {"source": outcome.source[:500]},
                 sha256=digest,
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
-                rows=outcome.rows,
-                new=outcome.new,
-                replaced=outcome.replaces,
-                older=outcome.older,
-                already_stored=outcome.stored,
-                duplicates=outcome.duplicate,
-                quarantined=outcome.quarantined,
-                months=outcome.months,
-                quarantine_file=outcome.quarantine_file,
             )
             if recompute:
                 step("recompute")
@@ -380,10 +371,7 @@ def figures(
 ) -> list[dict]:
     """Computed figures per agency from the aggregates: counts and shares, with agency codes and names."""
     events = store(root)
-    months = None
-    if month:
-        period = Period.parse(month)
-        months = [schema.month_code(period.year, period.index)]
+    months = [schema.month_of(month)] if month else None
     con = connect()
     try:
         table, units = registry(con)
@@ -417,7 +405,12 @@ def figures(
 
 
 def reconciliation(
-    user, indicator: str | None = None, month: str | None = None, threshold: float | None = None
+    user,
+    indicator: str | None = None,
+    month: str | None = None,
+    threshold: float | None = None,
+    *,
+    flagged: bool = False,
 ):
     """Self-reported beside computed values, per agency and month, with the gap in percentage points.
 
@@ -430,6 +423,7 @@ def reconciliation(
         indicator: an indicator code (computed or reported side) to narrow to.
         month: a month code, 2025-07.
         threshold: the gap beyond which a row is flagged (default DXMONITOR_RECONCILE_GAP_PP).
+        flagged: only the flagged rows.
 
     Returns:
         Dicts: indicator, reported_indicator, agency, agency_name, month, reported, computed, gap_pp,
@@ -487,7 +481,7 @@ def reconciliation(
                 }
             )
     rows.sort(key=lambda r: (-abs(r["gap_pp"]), r["indicator"], r["agency"], r["month"]))
-    return rows
+    return [r for r in rows if r["flagged"]] if flagged else rows
 
 
 RECONCILIATION_COLUMNS = [

@@ -35,17 +35,27 @@ import pyarrow.parquet as pq
 
 from dxmonitor.events import schema
 from dxmonitor.events.keys import KeyIndex, cores
+from dxmonitor.events.reading import quote
 
 # 2: the key index (keys/) beside the files; a store of format 1 is upgraded by building it.
 FORMAT_VERSION = 2
 # DuckDB's hash() keys dossier ids for the upsert lookup; a DuckDB that hashes differently would
 # mistake updates for new dossiers, so the store keeps a probe value and refuses such an engine.
 KEY_PROBE = "dxmonitor:dossier-key-probe"
+# The dossier key (SQL, `{}` the dossier id): a 63-bit integer, so the key index holds int64 values.
+KEY = "CAST(hash({}) >> 1 AS BIGINT)"
 # DuckDB's share of memory: the scans stream, so this bounds hash tables and sorts, which spill past it.
 MEMORY_LIMIT = "2GB"
 FOLDED = b"dxmonitor.folded_batches"
 HOLDS = b"dxmonitor.batches"
 COMPACTED = "compact-"
+
+
+def new_batch_id(content_digest: str = "") -> str:
+    """A sortable batch id: the UTC time and a short digest (or random) part; no underscore."""
+    now = datetime.datetime.now(datetime.UTC)
+    tail = content_digest[:8] if content_digest else secrets.token_hex(4)
+    return f"{now:%Y%m%dT%H%M%S%f}-{tail}"
 
 
 class StoreError(Exception):
@@ -83,12 +93,8 @@ def connect(root: Path | None = None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _listing(files: list[str]) -> str:
-    return "[" + ", ".join(_quote(f) for f in files) + "]"
+    return "[" + ", ".join(quote(f) for f in files) + "]"
 
 
 class Store:
@@ -121,7 +127,7 @@ class Store:
         The caller holds the lock. Also finishes what a crash left half done (recover) and builds the
         key index of any month that lacks one.
         """
-        probe = con.execute("SELECT CAST(hash(?) >> 1 AS BIGINT)", [KEY_PROBE]).fetchall()[0][0]
+        probe = con.execute(f"SELECT {KEY.format('?')}", [KEY_PROBE]).fetchall()[0][0]
         path = self.root / "format.json"
         stored = json.loads(path.read_text()) if path.exists() else {"format": FORMAT_VERSION, "probe": probe}
         if stored.get("format") not in (1, FORMAT_VERSION) or stored.get("probe") != probe:
@@ -136,7 +142,7 @@ class Store:
                 json.dumps({"format": FORMAT_VERSION, "key": "duckdb hash(dossier_id)", "probe": probe})
             )
 
-    def index_missing_months(self, con) -> list[int]:
+    def index_missing_months(self, con):
         """Build the key index of months that have files but no index (a store of format 1)."""
         missing = sorted(set(self.months()) - set(self.keys.months()))
         for month in missing:
@@ -144,7 +150,6 @@ class Store:
                 f"SELECT DISTINCT dossier_key FROM read_parquet({_listing(self.files([month]))}) ORDER BY 1"
             ).fetchnumpy()["dossier_key"]
             self.keys.write(month, keys)
-        return missing
 
     def recover(self):
         """Finish what a crash interrupted: batches written whole to staging, compactions past their commit."""
@@ -276,7 +281,7 @@ class Store:
         after the journal is finished by recover(), a crash before it leaves the old files as they were.
         Returns {"month", "files_before", "files_after"}.
         """
-        stamp = f"{COMPACTED}{datetime.datetime.now(datetime.UTC):%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}"
+        stamp = COMPACTED + new_batch_id()
         moves, before, after = [], 0, 0
         for sign_dir in sorted((self.dossiers / f"month={month}").glob("sign=*")):
             files = sorted(str(p) for p in sign_dir.glob("*.parquet"))
@@ -287,9 +292,9 @@ class Store:
             holds = sorted({b for f in files for b in self.batches_of(f)})
             final = sign_dir / f"{stamp}_0.parquet"
             temporary = final.with_suffix(".tmp")
-            metadata = _quote(json.dumps(holds))
+            metadata = quote(json.dumps(holds))
             con.execute(
-                f"COPY (SELECT * FROM read_parquet({_listing(files)})) TO {_quote(str(temporary))} "
+                f"COPY (SELECT * FROM read_parquet({_listing(files)})) TO {quote(str(temporary))} "
                 f"(FORMAT parquet, KV_METADATA {{'{HOLDS.decode()}': {metadata}}})"
             )
             moves.append({"new": str(temporary), "final": str(final), "old": files})

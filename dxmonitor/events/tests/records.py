@@ -6,8 +6,6 @@ import json
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dxmonitor.events import schema
-
 HANOI_COMMUNE = "X00004"  # Phường Ba Đình, Hà Nội, from 2025-07-01
 HA_GIANG_COMMUNE = "X00691"  # Phường Hà Giang 2, Tuyên Quang (P08), from 2025-07-01
 HA_GIANG_63 = "P02-63"  # Tỉnh Hà Giang until 2025-06-30, merged into P08
@@ -60,6 +58,3 @@ def write_parquet(path, table: pa.Table):
 def stored_rows(events) -> int:
     """How many rows the store holds, all signs."""
     return sum(pq.ParquetFile(f).metadata.num_rows for f in events.files())
-
-
-FIELDS = schema.FIELD_NAMES

@@ -7,7 +7,6 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from dxmonitor.core.periods import Period
 from dxmonitor.events import schema, services
 from dxmonitor.events.ingest import RefusedFile
 from dxmonitor.events.store import StoreError
@@ -101,15 +100,10 @@ class Command(BaseCommand):
         )
 
     def _compact(self, month, **options):
-        months = None
-        if month:
-            try:
-                period = Period.parse(month)
-            except ValueError as error:
-                raise CommandError(str(error)) from None
-            if period.kind != "month":
-                raise CommandError(f"--month takes a month, such as 2025-07, not {month}")
-            months = [schema.month_code(period.year, period.index)]
+        try:
+            months = [schema.month_of(month)] if month else None
+        except ValueError as error:
+            raise CommandError(f"--month: {error}") from None
         for row in services.compact(months):
             self.stdout.write(
                 f"{schema.month_period(row['month'])}: {row['files_before']} files → {row['files_after']}"
@@ -120,9 +114,7 @@ class Command(BaseCommand):
 
         # The command line sees everything, as the secretariat does.
         everyone = User(role="secretariat", is_active=True, is_superuser=True)
-        rows = services.reconciliation(everyone, indicator or None, month or None)
-        if flagged:
-            rows = [r for r in rows if r["flagged"]]
+        rows = services.reconciliation(everyone, indicator or None, month or None, flagged=flagged)
         if out:
             with open(out, "w", encoding="utf-8", newline="") as handle:
                 services.write_reconciliation_csv(rows, handle)
