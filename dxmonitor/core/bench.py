@@ -11,9 +11,11 @@ data and returns millisecond samples per operation, which the command summarises
 
 import argparse
 import math
+import resource
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import islice
 
 
 @dataclass
@@ -64,12 +66,29 @@ def summary(samples: list[float]) -> dict[str, float]:
     return {"p50_ms": round(percentile(samples, 50), 2), "p95_ms": round(percentile(samples, 95), 2)}
 
 
-def timed(operation: Callable[[int], object], repeat: int) -> list[float]:
-    """Milliseconds of operation(i) for i in range(repeat), after one untimed warm-up call."""
-    operation(-1)
+def batches(iterable, size: int):
+    """Lists of up to `size` items from the iterable, in order."""
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MB."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def timed(
+    operation: Callable[[int], object], repeat: int, before: Callable[[], object] | None = None
+) -> list[float]:
+    """Milliseconds of operation(i) for i in range(repeat), after one untimed warm-up call; `before`,
+    when given, runs untimed ahead of every call (to put back the state the operation starts from)."""
     samples = []
-    for i in range(repeat):
+    for i in range(-1, repeat):
+        if before is not None:
+            before()
         start = time.perf_counter()
         operation(i)
-        samples.append((time.perf_counter() - start) * 1000)
+        if i >= 0:
+            samples.append((time.perf_counter() - start) * 1000)
     return samples

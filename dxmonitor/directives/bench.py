@@ -10,7 +10,6 @@ import datetime
 import hashlib
 import random
 import time
-from itertools import islice
 
 from django.db import connection, transaction
 from django.test import Client
@@ -18,7 +17,7 @@ from django.test import Client
 from dxmonitor.accounts.models import Role
 from dxmonitor.accounts.services import create_user
 from dxmonitor.agencies.models import CENTRAL_KINDS, Agency, AgencyKind
-from dxmonitor.core.bench import Result, benchmark, positive_int, summary, timed
+from dxmonitor.core.bench import Result, batches, benchmark, positive_int, summary, timed
 from dxmonitor.directives.models import (
     DeadlineExtension,
     Document,
@@ -146,12 +145,6 @@ def _day_between(rng: random.Random, first: datetime.date, last: datetime.date) 
     return first + datetime.timedelta(days=rng.randint(0, max((last - first).days, 0)))
 
 
-def _batches(iterable, size=BATCH):
-    iterator = iter(iterable)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 @transaction.atomic
 def generate(n: int, seed: int) -> dict[str, int]:
     """Documents, tasks, agency assignments, extensions and progress reports; returns rows per table."""
@@ -191,7 +184,7 @@ def generate(n: int, seed: int) -> dict[str, int]:
     weights = [rng.random() + 0.2 for _ in documents]
     for i, doc in enumerate(rng.choices(documents, weights, k=n)):
         plans.append(_plan(rng, i, doc, pools[doc.pk]))
-    for batch in _batches(plans):
+    for batch in batches(plans, BATCH):
         Task.objects.bulk_create([plan[0] for plan in batch])
     assignments = (
         TaskAgency(task=task, agency=agency, role=role)
@@ -222,7 +215,7 @@ def generate(n: int, seed: int) -> dict[str, int]:
         ("extensions", DeadlineExtension, extensions),
         ("progress_reports", ProgressReport, reports),
     ):
-        for batch in _batches(objects):
+        for batch in batches(objects, BATCH):
             model.objects.bulk_create(batch)
             rows[key] += len(batch)
     return rows

@@ -61,7 +61,7 @@ def status_case(as_of: datetime.date, prefix: str = "", deadline: str = "deadlin
     )
 
 
-def status_bounds(status: str, as_of: datetime.date, deadline: str = "deadline_as_of") -> Q:
+def status_bounds(status: str, as_of: datetime.date) -> Q:
     """A looser condition that every task with this status meets, on a column an index can serve.
 
     Filtering on it besides the CASE changes no result, and lets the database start from the deadline
@@ -69,9 +69,9 @@ def status_bounds(status: str, as_of: datetime.date, deadline: str = "deadline_a
     those statuses reading the whole table beats walking most of an index.
     """
     if status == Status.IN_PROGRESS:
-        return Q(**{f"{deadline}__gte": as_of})
+        return Q(deadline_as_of__gte=as_of)
     if status == Status.RECURRING:
-        return Q(**{f"{deadline}__isnull": True})
+        return Q(deadline_as_of__isnull=True)
     return Q()
 
 

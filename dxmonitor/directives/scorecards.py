@@ -75,7 +75,7 @@ def scorecard(user, filters: TaskFilter) -> Scorecard:
             days_to_as_of=Sum(DaysBetween(Value(as_of, DateField()), "deadline_as_of")),
         )
     }
-    counts = {status: groups[status]["n"] if status in groups else 0 for status in Status}
+    counts = {status: _group_sum(groups, status, "n") for status in Status}
     on_time, late, overdue = (
         counts[s] for s in (Status.COMPLETED_ON_TIME, Status.COMPLETED_LATE, Status.OVERDUE)
     )
@@ -90,7 +90,7 @@ def scorecard(user, filters: TaskFilter) -> Scorecard:
         in_progress=counts[Status.IN_PROGRESS],
         overdue=overdue,
         recurring=counts[Status.RECURRING],
-        stale=sum(groups[status]["stale"] for status in OPEN if status in groups),
+        stale=sum(_group_sum(groups, status, "stale") for status in OPEN),
         on_time_rate=_rate(on_time, late, overdue),
         average_delay_days=round(days_late / (late + overdue), 1) if late + overdue else None,
     )

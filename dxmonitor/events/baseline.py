@@ -3,8 +3,9 @@
 Run in a process of its own (`bench events`), so it imports nothing that needs settings.
 """
 
-import resource
 import time
+
+from dxmonitor.core.bench import peak_rss_mb
 
 
 def pandas_counts(dossiers_dir: str):
@@ -55,4 +56,4 @@ def timed_pandas_counts(dossiers_dir: str) -> tuple[float, float]:
     start = time.perf_counter()
     pandas_counts(dossiers_dir)
     seconds = time.perf_counter() - start
-    return seconds, round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return seconds, peak_rss_mb()

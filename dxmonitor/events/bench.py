@@ -16,7 +16,6 @@ entries and the batch's folded mark). `meta` holds the figures under the names o
 """
 
 import multiprocessing
-import resource
 import statistics
 import tempfile
 import time
@@ -27,7 +26,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Max
 
-from dxmonitor.core.bench import Result, benchmark
+from dxmonitor.core.bench import Result, benchmark, peak_rss_mb, positive_int
 from dxmonitor.core.models import AuditEntry
 from dxmonitor.events import baseline, compute, generate, observations, schema, services, sql
 from dxmonitor.events.models import IngestBatch
@@ -36,10 +35,12 @@ from dxmonitor.indicators.models import Observation
 
 
 def add_arguments(parser):
-    parser.add_argument("--rows", type=int, default=1_000_000, help="records to generate (default 1,000,000)")
+    parser.add_argument(
+        "--rows", type=positive_int, default=1_000_000, help="records to generate (default 1,000,000)"
+    )
     parser.add_argument(
         "--batch-rows",
-        type=int,
+        type=positive_int,
         default=1_000_000,
         help="late and updated records folded in (default 1,000,000)",
     )
@@ -58,10 +59,6 @@ def _timed(result: Result, name: str, progress, operation):
     return value
 
 
-def _peak_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
 @benchmark("events", "dossier records: ingest, full and incremental recomputation, baselines", add_arguments)
 def run(options, progress) -> Result:
     rows, batch_rows, seed = options["rows"], options["batch_rows"], options["seed"]
@@ -78,9 +75,10 @@ def run(options, progress) -> Result:
     outcome = _timed(result, "ingest", progress, lambda: services.ingest_file(None, base, recompute=False))
     ingest_s = result.samples["ingest"][0] / 1000
     con = connect(events.root)
+    last_entry = _last_audit_entry()
     for repeat in range(REPEAT):
         if repeat:
-            _forget_computed()
+            _forget_computed(last_entry)
         _timed(result, "bare_duckdb", progress, lambda: compute.bare(events, con))
         full = _timed(result, "full", progress, services.compute_all)
         _timed(result, "full_unchanged", progress, services.compute_all)
@@ -114,6 +112,7 @@ def run(options, progress) -> Result:
     con.close()
 
     seconds = {name: round(statistics.median(samples) / 1000, 3) for name, samples in result.samples.items()}
+    peak = peak_rss_mb()
     result.meta.update(
         {
             "rows": rows,
@@ -143,7 +142,7 @@ def run(options, progress) -> Result:
             "fold_repeats_alike": all(fold == folds[0] for fold in folds),
             "fold_outcome": {k: v for k, v in folds[0].items() if k != "months"},
             "store_mb": round(sum(f.stat().st_size for f in events.root.rglob("*.parquet")) / 2**20, 1),
-            "peak_rss_mb": _peak_mb(),
+            "peak_rss_mb": peak,
             "pandas_peak_rss_mb": pandas_peak,
             "goals": {
                 "full_within_1_3x_bare": seconds["full"] <= 1.3 * seconds["bare_duckdb"],
@@ -153,7 +152,7 @@ def run(options, progress) -> Result:
                 ),
                 "incremental_half_of_bare_affected": seconds["incremental"]
                 <= 0.5 * seconds["bare_affected_months"],
-                "peak_under_4gb": _peak_mb() < 4096,
+                "peak_under_4gb": peak < 4096,
             },
         }
     )
@@ -163,18 +162,20 @@ def run(options, progress) -> Result:
     return result
 
 
-def _forget_computed():
-    """Back to the state before the first recomputation: no computed observation, no audit entry of one.
+def _last_audit_entry() -> int:
+    return AuditEntry.objects.aggregate(last=Max("id"))["last"] or 0
+
+
+def _forget_computed(last_entry: int):
+    """Back to the state before the first recomputation: no computed observation, and none of the
+    observations' audit entries made since `last_entry`.
 
     The benchmark's own throwaway database only; so that the first recomputation, which creates every
     observation, can be timed again from the same state.
     """
-    rows = Observation.objects.filter(source=Observation.Source.COMPUTED)
-    AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Observation),
-        object_id__in=[str(pk) for pk in rows.values_list("pk", flat=True)],
-    ).delete()
-    rows.delete()
+    Observation.objects.filter(source=Observation.Source.COMPUTED).delete()
+    observation = ContentType.objects.get_for_model(Observation)
+    AuditEntry.objects.filter(pk__gt=last_entry, content_type=observation).delete()
     _checkpoint()
 
 
@@ -202,7 +203,7 @@ class _Unfolded:
             if path.exists()
         }
         self.observations = list(self._computed().values("id", *observations.CHANGED))
-        self.last_entry = AuditEntry.objects.aggregate(last=Max("id"))["last"] or 0
+        self.last_entry = _last_audit_entry()
         self.batches = list(IngestBatch.objects.filter(folded_at__isnull=True).values_list("pk", flat=True))
 
     def _computed(self):

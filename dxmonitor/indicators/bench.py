@@ -19,7 +19,6 @@ import datetime
 import hashlib
 import random
 import time
-from itertools import islice
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -32,7 +31,7 @@ from dxmonitor.accounts.models import Role
 from dxmonitor.accounts.services import create_user
 from dxmonitor.agencies.models import CENTRAL_KINDS, Agency, AgencyKind, Succession
 from dxmonitor.agencies.reference import NATION_CODE
-from dxmonitor.core.bench import Result, benchmark, positive_int, summary, timed
+from dxmonitor.core.bench import Result, batches, benchmark, positive_int, summary, timed
 from dxmonitor.core.models import AuditEntry
 from dxmonitor.core.periods import Period
 from dxmonitor.indicators import figures, formulas
@@ -132,14 +131,11 @@ def measure(user, options, progress) -> Result:
     def recompute(name):
         outcomes[name] = figures.recompute_national_figures()
 
-    def first(i):
-        _forget_national_figures(last_audit)
-        start = time.perf_counter()
-        recompute("recompute_first")
-        return (time.perf_counter() - start) * 1000
-
-    first(-1)
-    result.samples["recompute_national_figures_first"] = [first(i) for i in range(recompute_repeat)]
+    result.samples["recompute_national_figures_first"] = timed(
+        lambda i: recompute("recompute_first"),
+        recompute_repeat,
+        before=lambda: _forget_national_figures(last_audit),
+    )
     _progress(progress, result, "recompute_national_figures_first")
     result.samples["recompute_national_figures_unchanged"] = timed(
         lambda i: recompute("recompute_unchanged"), recompute_repeat
@@ -186,12 +182,6 @@ def _months(today: datetime.date, n: int) -> list[Period]:
         month = month.previous()
         found.append(month)
     return found[::-1]
-
-
-def _batches(iterable, size=BATCH):
-    iterator = iter(iterable)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def reporters(provinces: int, ministries: int, day: datetime.date) -> list[Agency]:
@@ -368,7 +358,7 @@ def _insert(model, rows, constant: dict) -> int:
                     stream.write_row([(defaults | row)[name] for name in names])
                     written += 1
             return written
-        for batch in _batches(rows):
+        for batch in batches(rows, BATCH):
             cursor.executemany(sql, [tuple((defaults | row)[name] for name in names) for row in batch])
             written += len(batch)
     return written

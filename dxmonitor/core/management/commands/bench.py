@@ -32,7 +32,6 @@ CHILD_ENV = "DXMONITOR_BENCH_DATABASE"
 class Command(BaseCommand):
     help = "Time a benchmark (task list, scorecards…) on generated data in a throwaway database."
     requires_system_checks = []
-    requires_migrations_checks = False
 
     def add_arguments(self, parser):
         autodiscover_modules("bench")
