@@ -298,14 +298,7 @@ def _checked(spec: Spec, indicator, definition, agency, period: Period, plan_yea
     problems = validation.validate(entry, rules, today=today, previous=previous)
     if problems:
         raise ValueError(f"Synthetic {spec.key} for {agency.code} {period.code} fails its checks: {problems}")
-    ratio, done = rules.kind == validation.RATIO, rules.kind == validation.DONE
-    return {
-        "value": validation.entry_value(entry, rules),
-        "numerator": entry.numerator if ratio else None,
-        "denominator": entry.denominator if ratio else None,
-        "done": (True if entry.done is None else entry.done) if done else None,
-        "done_on": entry.done_on,
-    }
+    return services.entry_fields(entry, rules)
 
 
 def _workflow(step: str, reporter, approver, moments) -> list[tuple]:

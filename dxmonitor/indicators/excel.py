@@ -32,7 +32,7 @@ from dxmonitor.agencies.matching import normalize
 from dxmonitor.agencies.models import Agency
 from dxmonitor.core.i18n import both, number
 from dxmonitor.core.vndates import parse_date
-from dxmonitor.indicators import formulas, services, validation
+from dxmonitor.indicators import services, validation
 from dxmonitor.indicators.messages import render_problems
 from dxmonitor.indicators.models import Indicator, Observation, ReportingRound
 
@@ -234,8 +234,6 @@ class ImportResult:
     saved = property(lambda self: self.count("saved"))
     unchanged = property(lambda self: self.count("unchanged"))
     rejected = property(lambda self: self.count("rejected"))
-    conflicts = property(lambda self: self.count("conflict"))
-    locked = property(lambda self: self.count("locked"))
 
     @property
     def problems(self) -> list[RowResult]:
@@ -256,7 +254,7 @@ class _Line:
 
     @property
     def editable(self) -> bool:
-        return not self.computed and (self.observation is None or self.observation.state in services.EDITABLE)
+        return services.can_edit(self.computed, self.observation)
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -272,19 +270,11 @@ def _lines(round: ReportingRound, agency) -> list[_Line]:
             indicator__in=indicators, agency=agency, period=period.code, source=Observation.Source.REPORTED
         )
     }
+    previous = services.previous_values(indicators, agency, period)
     lines = []
     for indicator in indicators:
-        definitions = sorted(indicator.definitions.all(), key=lambda d: -d.version)
-        definition = services.in_force(definitions, period)
-        lines.append(
-            _Line(
-                indicator=indicator,
-                rules=services.entry_rules(indicator, agency, definition),
-                computed=bool(definition and definition.formula == formulas.COMPUTED),
-                observation=current.get(indicator.pk),
-                previous=services.previous_value(indicator, agency, period),
-            )
-        )
+        rules, computed = services.entry_setup(indicator, agency, period)
+        lines.append(_Line(indicator, rules, computed, current.get(indicator.pk), previous.get(indicator.pk)))
     return lines
 
 

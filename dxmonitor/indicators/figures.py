@@ -335,18 +335,19 @@ def _figures(indicators: list[Indicator], codes: list[str] | None) -> dict[tuple
             stored.get(key, {}),
             required.get(key),
         )
-    _carry_notes(found, ids, codes)
+    _carry_notes(found)
     return found
 
 
-def _carry_notes(found: dict, ids, codes) -> None:
+def _carry_notes(found: dict) -> None:
     """A figure made from agency values carries their note when they all say the same (e.g. "Số liệu
     ước tính", or that the data are synthetic): values keep their notes wherever they are shown."""
     made = {key for key, f in found.items() if f["source"] == Source.COMPUTED and not f["note"]}
     if not made:
         return
+    # Only the indicators and periods whose figure has no note of its own.
     rows = (
-        _approved(ids, codes)
+        _approved({i for i, _p in made}, {p for _i, p in made})
         .order_by()
         .values("indicator_id", "period")
         .annotate(notes=Count("note", distinct=True), some=Max("note"), blank=Count("id", filter=Q(note="")))

@@ -8,7 +8,6 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,10 +17,10 @@ from django.views.decorators.http import require_POST
 
 from dxmonitor.accounts import policy
 from dxmonitor.agencies.models import CENTRAL_KINDS, Agency, AgencyKind
-from dxmonitor.core.access import signed_in
+from dxmonitor.core.access import secretariat_only, signed_in
 from dxmonitor.core.periods import Period
 from dxmonitor.core.twins import respond
-from dxmonitor.indicators import figures, formulas, services, validation
+from dxmonitor.indicators import figures, services, validation
 from dxmonitor.indicators.api import ObservationOut
 from dxmonitor.indicators.messages import render_problems
 from dxmonitor.indicators.models import Indicator, Observation, ReportingRound
@@ -78,11 +77,9 @@ AGENCY_SETS = {
 }
 
 
-@signed_in
+@secretariat_only
 def round_create(request):
     """The secretariat opens a round: its period, due date, indicators, and who must report."""
-    if not policy.administer(request.user):
-        raise PermissionDenied
     indicators = Indicator.objects.order_by("group", "code")
     form = {"title": "", "period": "", "due_date": "", "indicators": [], "sets": ["provinces"], "codes": ""}
     errors: dict[str, list[str]] = {}
@@ -158,8 +155,7 @@ def round_page(request, round_id, format):
         "data": data,
         "indicators": round_.indicators.order_by("group", "code"),
         "sees_all": policy.sees_everything(request.user),
-        "can_review": policy.is_secretariat(request.user)
-        or (request.user.agency_id and policy.approve_for_agency(request.user, request.user.agency)),
+        "can_review": policy.approve_for_agency(request.user, request.user.agency),
     }
     return render(request, "indicators/round.html", context)
 
@@ -192,10 +188,7 @@ class FormRow:
         self.observation = observation
         self.previous = previous
         # The indicators come with their definitions prefetched (_form_rows): no query per row.
-        definitions = sorted(indicator.definitions.all(), key=lambda d: -d.version)
-        definition = services.in_force(definitions, Period.parse(round_.period))
-        self.computed = bool(definition and definition.formula == formulas.COMPUTED)
-        self.rules = services.entry_rules(indicator, agency, definition)
+        self.rules, self.computed = services.entry_setup(indicator, agency, Period.parse(round_.period))
         self.errors: dict[str, list[str]] = {}
         self.status = ""
         self.input = self._stored()
@@ -206,7 +199,7 @@ class FormRow:
 
     @property
     def editable(self) -> bool:
-        return not self.computed and (self.observation is None or self.observation.state in services.EDITABLE)
+        return services.can_edit(self.computed, self.observation)
 
     @property
     def version(self) -> int:
@@ -268,13 +261,10 @@ def _form_rows(round_: ReportingRound, agency: Agency) -> list[FormRow]:
         o.indicator_id: o
         for o in Observation.objects.filter(
             indicator__in=indicators, agency=agency, period=round_.period, source=Source.REPORTED
-        ).select_related("modified_by", "approved_by")
+        ).select_related("indicator", "agency", "entered_by", "approved_by")
     }
-    period = Period.parse(round_.period)
-    return [
-        FormRow(i, agency, round_, stored.get(i.pk), services.previous_value(i, agency, period))
-        for i in indicators
-    ]
+    previous = services.previous_values(indicators, agency, Period.parse(round_.period))
+    return [FormRow(i, agency, round_, stored.get(i.pk), previous.get(i.pk)) for i in indicators]
 
 
 def _save_row(user, row: FormRow, round_, agency, post) -> None:
@@ -284,16 +274,16 @@ def _save_row(user, row: FormRow, round_, agency, post) -> None:
     except ValueError:
         version = 0
     try:
-        with transaction.atomic():
-            row.observation = services.record_observation(
-                user,
-                row.indicator,
-                agency,
-                round_.period,
-                expected_version=version,
-                round=round_,
-                **row.parsed(),
-            )
+        # record_observation is a transaction of its own: a rejected row leaves nothing behind.
+        row.observation = services.record_observation(
+            user,
+            row.indicator,
+            agency,
+            round_.period,
+            expected_version=version,
+            round=round_,
+            **row.parsed(),
+        )
         row.status = "saved"
     except services.Conflict as error:
         row.errors = {"row": error.messages}
@@ -426,7 +416,7 @@ def round_upload(request, round_id):
             {"round": round_, "agency": agency, "error": error, "back": back},
             status=400,
         )
-    status = 400 if any(r.status in ("rejected", "conflict", "locked") for r in result.rows) else 200
+    status = 400 if result.problems else 200
     context = {"round": round_, "agency": agency, "result": result, "back": back}
     return render(request, "indicators/upload_result.html", context, status=status)
 
@@ -440,9 +430,9 @@ def round_review(request, round_id):
     rows = Observation.objects.filter(
         round=round_, source=Source.REPORTED, state__in=(State.SUBMITTED, State.APPROVED, State.RETURNED)
     )
+    if not policy.approve_for_agency(request.user, request.user.agency):
+        raise PermissionDenied
     if not policy.is_secretariat(request.user):
-        if not (request.user.agency_id and policy.approve_for_agency(request.user, request.user.agency)):
-            raise PermissionDenied
         rows = rows.filter(agency=request.user.agency_id)
     rows = rows.select_related("indicator", "agency", "entered_by", "approved_by").order_by(
         "state", "agency__name", "indicator__code"

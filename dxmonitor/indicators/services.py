@@ -9,7 +9,8 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from dxmonitor.accounts import policy
@@ -17,6 +18,7 @@ from dxmonitor.agencies.matching import normalize
 from dxmonitor.agencies.models import Agency, AgencyKind
 from dxmonitor.agencies.reference import NATION_CODE
 from dxmonitor.core import audit
+from dxmonitor.core.i18n import both
 from dxmonitor.core.models import AuditEntry
 from dxmonitor.core.periods import Period
 from dxmonitor.indicators import formulas, validation
@@ -91,11 +93,7 @@ class Conflict(ValidationError):
 
     def both(self) -> dict[str, str]:
         """The message in Vietnamese and in English, for the API."""
-        with translation.override("vi"):
-            vi = self._message()
-        with translation.override("en"):
-            en = self._message()
-        return {"detail": vi, "detail_en": en}
+        return both(lazy(self._message, str)())
 
 
 def _require(allowed: bool):
@@ -355,15 +353,48 @@ SOURCE_ORDER = (Source.REPORTED, Source.COMPUTED, Source.IMPORTED, Source.ESTIMA
 
 def previous_value(indicator: Indicator, agency, period: Period) -> float | None:
     """The agency's settled value (submitted or approved) for the previous period of the same kind."""
-    rows = Observation.objects.filter(
-        indicator=indicator,
+    return previous_values([indicator], agency, period).get(indicator.pk)
+
+
+def previous_values(indicators, agency, period: Period) -> dict[int, float]:
+    """previous_value of many indicators in one query: {indicator id: value} for those that have one."""
+    found: dict[int, dict] = {}
+    for indicator_id, source, value in Observation.objects.filter(
+        indicator__in=indicators,
         agency=agency,
         period=period.previous().code,
         state__in=(State.SUBMITTED, State.APPROVED),
         value__isnull=False,
-    ).values_list("source", "value")
-    found = dict(rows)
-    return next((found[s] for s in SOURCE_ORDER if s in found), None)
+    ).values_list("indicator_id", "source", "value"):
+        found.setdefault(indicator_id, {})[source] = value
+    return {i: next(by[s] for s in SOURCE_ORDER if s in by) for i, by in found.items()}
+
+
+def entry_setup(indicator: Indicator, agency, period: Period) -> tuple[validation.Rules, bool]:
+    """An indicator's entry rules for an agency and period, and whether its value is computed rather
+    than entered; reads the indicator's definitions as prefetched (no query when they are)."""
+    definitions = sorted(indicator.definitions.all(), key=lambda d: -d.version)
+    definition = in_force(definitions, period)
+    computed = bool(definition and definition.formula == formulas.COMPUTED)
+    return entry_rules(indicator, agency, definition), computed
+
+
+def can_edit(computed: bool, observation: Observation | None) -> bool:
+    """Whether an agency may still enter a value: not computed, and not yet submitted or approved."""
+    return not computed and (observation is None or observation.state in EDITABLE)
+
+
+def entry_fields(entry: validation.Entry, rules: validation.Rules) -> dict:
+    """What an entry that passed its checks stores: its value; numerator and denominator for a ratio;
+    done for a yes/no indicator (a date alone means done); the date it was done."""
+    ratio, done = rules.kind == validation.RATIO, rules.kind == validation.DONE
+    return {
+        "value": validation.entry_value(entry, rules),
+        "numerator": entry.numerator if ratio else None,
+        "denominator": entry.denominator if ratio else None,
+        "done": (True if entry.done is None else entry.done) if done else None,
+        "done_on": entry.done_on,
+    }
 
 
 def check_entry(
@@ -500,13 +531,7 @@ def record_observation(
     errors.update(render_problems(validation.outstanding(problems, entry.comment), rules))
     if errors:
         raise ValidationError(errors)
-    fields = {
-        "value": validation.entry_value(entry, rules),
-        "numerator": numerator if rules.kind == validation.RATIO else None,
-        "denominator": denominator if rules.kind == validation.RATIO else None,
-        # A date alone means done.
-        "done": (True if done is None else done) if rules.kind == validation.DONE else None,
-        "done_on": done_on,
+    fields = entry_fields(entry, rules) | {
         "note": note.strip(),
         "comment": entry.comment,
         "definition": definition,

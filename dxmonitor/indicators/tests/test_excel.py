@@ -490,7 +490,7 @@ def test_a_file_that_is_not_the_template_is_refused_in_both_languages(
         excel.import_workbook(reporter, round_, hanoi, upload(content, "bao-cao.xlsx"))
     assert caught.value.code == code
     pair = caught.value.both()
-    assert english in pair["detail_en"] and pair["detail"]
+    assert english in pair["detail_en"] and pair["detail"] and pair["detail"] != pair["detail_en"]
     assert not Observation.objects.exists()
 
 
