@@ -4,6 +4,7 @@ import io
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import Body, Router, Schema, Status
 
 from dxmonitor.core.i18n import both
@@ -52,9 +53,16 @@ def push_dossiers(request, records: Body[list[dict[str, Any]]]):
     return Status(200, outcome.as_dict())
 
 
-@router.get("/events/figures", summary="Computed figures per agency and month (map: period or current)")
+@router.get(
+    "/events/figures",
+    response={200: list[dict[str, Any]], 400: dict},
+    summary="Computed figures per agency and month (map: period or current)",
+)
 def figures(request, month: str | None = None, level: str | None = None, map: str = "period"):
-    return services.figures(month, level, map)
+    try:
+        return services.figures(month, level, map)
+    except ValueError:
+        return Status(400, both(_("Give a month as YYYY-MM, such as 2025-07.")))
 
 
 @router.get(

@@ -127,6 +127,10 @@ def test_a_system_pushes_a_batch_with_the_secretariats_token(data_dir, secretari
         HTTP_AUTHORIZATION=f"Bearer {key}",
     )
     assert [(r["agency"], r["counts"]["dossiers"]) for r in figures.json()] == [("P01", 2)]
+    # A year where a month belongs: a message in both languages, not a server error.
+    wrong = client.get("/api/v1/events/figures", {"month": "2025"}, HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert wrong.status_code == 400
+    assert "2025-07" in wrong.json()["detail_en"] and wrong.json()["detail"] != wrong.json()["detail_en"]
 
 
 def test_only_the_secretariat_may_push_and_a_bad_batch_is_refused(data_dir, reporter, secretariat):
